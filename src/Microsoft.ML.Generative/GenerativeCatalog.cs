@@ -1,0 +1,37 @@
+using System;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.Generative
+{
+    /// <summary>Entry point: <c>mlContext.Generative()</c>.</summary>
+    public static class GenerativeMLContextExtensions
+    {
+        /// <summary>The catalog of exact-likelihood generative models (normalizing flows, ...).</summary>
+        public static GenerativeCatalog Generative(this MLContext mlContext)
+            => new GenerativeCatalog(mlContext ?? throw new ArgumentNullException(nameof(mlContext)));
+    }
+
+    /// <summary>Creates the library's estimators. Obtain it with <c>mlContext.Generative()</c>.</summary>
+    public sealed class GenerativeCatalog
+    {
+        private readonly IHostEnvironment _environment;
+
+        internal GenerativeCatalog(IHostEnvironment environment) => _environment = environment;
+
+        /// <summary>A Real NVP flow on <paramref name="featureColumnName"/> with default options (see <see cref="RealNvpOptions"/>).</summary>
+        /// <param name="featureColumnName">A vector of Single (float) column. Default "Features".</param>
+        /// <param name="numberOfCouplingLayers">Number of affine coupling layers. Default 8.</param>
+        /// <param name="maxEpochs">Maximum passes over the data (early stopping usually ends sooner). Default 200.</param>
+        public RealNvpEstimator RealNvp(string featureColumnName = "Features", int numberOfCouplingLayers = 8, int maxEpochs = 200)
+            => new RealNvpEstimator(_environment, new RealNvpOptions
+            {
+                FeatureColumnName = featureColumnName,
+                NumberOfCouplingLayers = numberOfCouplingLayers,
+                MaxEpochs = maxEpochs,
+            });
+
+        /// <summary>A Real NVP flow configured by <paramref name="options"/>.</summary>
+        public RealNvpEstimator RealNvp(RealNvpOptions options)
+            => new RealNvpEstimator(_environment, options ?? throw new ArgumentNullException(nameof(options)));
+    }
+}

@@ -1,0 +1,201 @@
+using System;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.Generative.Data;
+using Microsoft.ML.Generative.Flows;
+using Microsoft.ML.Generative.MLNetInternals;
+using Microsoft.ML.Generative.Training;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Generative
+{
+    /// <summary>
+    /// Trains a Real NVP normalizing flow (Dinh, Sohl-Dickstein and Bengio, 2016) on a float-vector column by maximum
+    /// likelihood. The fitted <see cref="RealNvpTransformer"/> adds an exact log-likelihood and an anomaly score per
+    /// row, the latent vector, and an anomaly flag; it can also draw new rows. Create it with
+    /// <c>mlContext.Generative().RealNvp(...)</c>.
+    /// </summary>
+    public sealed class RealNvpEstimator : IEstimator<RealNvpTransformer>
+    {
+        private readonly IHost _host;
+        private readonly RealNvpOptions _options;
+
+        internal RealNvpEstimator(IHostEnvironment env, RealNvpOptions options)
+        {
+            _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(RealNvpEstimator));
+            _options = options ?? throw new ArgumentNullException(nameof(options));
+            _options.Validate();
+        }
+
+        /// <summary>Checks the input schema shape and returns the output shape: the input plus Score, LogLikelihood, Latent and PredictedLabel.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or is not a vector of Single.</exception>
+        public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+        {
+            string name = _options.FeatureColumnName;
+            if (!inputSchema.TryFindColumn(name, out var column))
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' was not found. Expected a vector of Single (float) features; build one with ml.Transforms.Concatenate(\"{name}\", ...).");
+            if (column.Kind == SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' has type {(column.Kind == SchemaShape.Column.VectorKind.Scalar ? "" : "vector of ")}{column.ItemType}; expected a vector of Single (float).");
+            return SchemaShapes.With(inputSchema,
+                SchemaShapes.Scalar(RealNvpTransformer.ScoreColumnName, NumberDataViewType.Single),
+                SchemaShapes.Scalar(RealNvpTransformer.LogLikelihoodColumnName, NumberDataViewType.Single),
+                SchemaShapes.Vector(RealNvpTransformer.LatentColumnName, NumberDataViewType.Single),
+                SchemaShapes.Scalar(RealNvpTransformer.PredictedLabelColumnName, BooleanDataViewType.Instance));
+        }
+
+        /// <summary>
+        /// Trains the flow. Progress and validation loss per epoch go to the context's log (<c>MLContext.Log</c>);
+        /// <c>MLContext.CancelExecution()</c> stops training with an <see cref="OperationCanceledException"/> and no model.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or has the wrong type.</exception>
+        /// <exception cref="InvalidOperationException">The data has fewer than 2 rows, vectors of differing lengths, or NaN/infinite values (the message names the row).</exception>
+        public RealNvpTransformer Fit(IDataView input)
+        {
+            if (input is null) throw new ArgumentNullException(nameof(input));
+            using var threads = new TorchThreadsScope(_options.NumberOfThreads);
+            using var ch = _host.Start("Training Real NVP");
+            void ThrowIfCanceled() => HostCancellation.ThrowIfCanceled(_host);
+
+            var device = TorchDevice.Resolve(_options.Device);
+            var data = FeatureMatrix.Read(input, _options.FeatureColumnName, ThrowIfCanceled);
+            if (data.Rows < 2)
+                throw new InvalidOperationException($"The training data has {data.Rows} row in column '{_options.FeatureColumnName}'; expected at least 2.");
+            int d = data.Features;
+            int seed = _options.Seed ?? _host.Rand.Next();
+
+            var (train, trainRows, validation, validationRows) = Split(data, _options.ValidationFraction, seed);
+            ch.Info($"Real NVP: {data.Rows} rows x {d} features; {trainRows} for training, {validationRows} held out for validation.");
+
+            var (means, stdDevs) = Standardization(train, trainRows, d, ch);
+            var architecture = new RealNvpArchitecture
+            {
+                Features = d,
+                Couplings = _options.NumberOfCouplingLayers,
+                HiddenSize = _options.ResolveHiddenLayerSize(d),
+                HiddenLayers = _options.NumberOfHiddenLayers,
+                Activation = _options.Activation,
+                Normalization = _options.Normalization,
+                BoundLogScale = _options.BoundLogScale,
+            };
+            RealNvpNetwork network;
+            using (new SeededGlobalGeneratorScope(seed))
+                network = _options.StandardizeFeatures
+                    ? new RealNvpNetwork(architecture, means, stdDevs)
+                    : new RealNvpNetwork(architecture, new float[d], Enumerable.Repeat(1f, d).ToArray());
+            if (device.type != DeviceType.CPU) network.to(device);
+
+            try
+            {
+                TrainingSummary summary;
+                float[] noise = _options.TrainingNoise > 0 ? stdDevs.Select(s => s * _options.TrainingNoise).ToArray() : null;
+                using (var objective = new RealNvpTrainingObjective(network, train, trainRows, validation, validationRows, d,
+                    _options.BatchSize, noise, seed, device))
+                {
+                    objective.Initialize();
+                    summary = TrainingLoop.Run(objective, new TrainingSettings
+                    {
+                        MaxEpochs = _options.MaxEpochs,
+                        LearningRate = _options.LearningRate,
+                        WeightDecay = _options.WeightDecay,
+                        GradientClipNorm = _options.GradientClipNorm,
+                        EarlyStoppingPatience = _options.EarlyStoppingPatience,
+                    }, ch, ThrowIfCanceled);
+                }
+                network.eval();
+
+                // Threshold: the (1 - FPR) quantile of held-out scores (training scores when nothing is held out).
+                float threshold = validationRows > 0
+                    ? Quantile(ScoreRows(network, device, validation, validationRows), 1 - _options.AnomalyFalsePositiveRate)
+                    : Quantile(ScoreRows(network, device, train, trainRows), 1 - _options.AnomalyFalsePositiveRate);
+                ch.Info($"Training finished ({summary.StopReason}); best epoch {summary.BestEpoch}, loss {summary.BestLoss:F4}; anomaly threshold {threshold:F4} (Score quantile {1 - _options.AnomalyFalsePositiveRate:0.###}).");
+                return new RealNvpTransformer(_host, new RealNvpModel(network, _options.FeatureColumnName, threshold,
+                    _options.AnomalyFalsePositiveRate, _options.ScoringBatchSize, summary, device));
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+
+        private static (float[] train, int trainRows, float[] validation, int validationRows) Split(FeatureMatrix data, float fraction, int seed)
+        {
+            int n = data.Rows, d = data.Features;
+            int validationRows = (int)Math.Floor(n * (double)fraction);
+            if (n - validationRows < 2) validationRows = Math.Max(0, n - 2);
+            var order = Enumerable.Range(0, n).ToArray();
+            var rng = new Random(seed);
+            for (int i = n - 1; i > 0; i--)
+            {
+                int j = rng.Next(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+            float[] Gather(int from, int count)
+            {
+                var result = new float[count * d];
+                for (int r = 0; r < count; r++)
+                    data.Row(order[from + r]).CopyTo(result.AsSpan(r * d, d));
+                return result;
+            }
+            return (Gather(validationRows, n - validationRows), n - validationRows, Gather(0, validationRows), validationRows);
+        }
+
+        private static (float[] means, float[] stdDevs) Standardization(float[] rows, int n, int d, IChannel ch)
+        {
+            var mean = new double[d];
+            var m2 = new double[d];
+            for (int r = 0; r < n; r++)
+                for (int j = 0; j < d; j++)
+                {
+                    // Welford: stable for large offsets.
+                    double x = rows[r * d + j], delta = x - mean[j];
+                    mean[j] += delta / (r + 1);
+                    m2[j] += delta * (x - mean[j]);
+                }
+            var means = new float[d];
+            var stdDevs = new float[d];
+            for (int j = 0; j < d; j++)
+            {
+                means[j] = (float)mean[j];
+                double std = Math.Sqrt(m2[j] / Math.Max(1, n - 1));
+                if (!(std > 1e-12 * Math.Max(1, Math.Abs(mean[j]))))
+                {
+                    ch.Warning($"Feature {j} is constant ({mean[j]}) in the training rows; its density is a narrow spike around that value and rows that differ in it score as strongly anomalous.");
+                    std = Math.Max(1e-3, 1e-3 * Math.Abs(mean[j]));
+                }
+                stdDevs[j] = (float)std;
+            }
+            return (means, stdDevs);
+        }
+
+        private static float[] ScoreRows(RealNvpNetwork network, Device device, float[] rows, int n)
+        {
+            int d = network.Architecture.Features;
+            var scores = new float[n];
+            const int chunk = 8192;
+            using var noGrad = no_grad();
+            for (int start = 0; start < n; start += chunk)
+            {
+                using var scope = NewDisposeScope();
+                int count = Math.Min(chunk, n - start);
+                var x = tensor(rows.AsSpan(start * d, count * d).ToArray(), new long[] { count, d }).to(device);
+                var ll = network.LogLikelihood(x).cpu().data<float>().ToArray();
+                for (int i = 0; i < count; i++) scores[start + i] = float.IsNaN(ll[i]) ? float.PositiveInfinity : -ll[i];
+            }
+            return scores;
+        }
+
+        /// <summary>Linear-interpolation quantile (type 7) of <paramref name="values"/>.</summary>
+        internal static float Quantile(float[] values, double q)
+        {
+            var sorted = (float[])values.Clone();
+            Array.Sort(sorted);
+            double h = (sorted.Length - 1) * q;
+            int lo = (int)Math.Floor(h), hi = Math.Min(lo + 1, sorted.Length - 1);
+            double value = sorted[lo] + (h - lo) * ((double)sorted[hi] - sorted[lo]);
+            return double.IsNaN(value) ? sorted[hi] : (float)value;
+        }
+    }
+}

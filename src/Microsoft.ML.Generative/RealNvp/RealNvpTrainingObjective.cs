@@ -1,0 +1,101 @@
+using System;
+using Microsoft.ML.Generative.Flows;
+using Microsoft.ML.Generative.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Generative
+{
+    /// <summary>Maximum likelihood for a vector Real NVP: mean negative log-likelihood per row of shuffled mini-batches.</summary>
+    internal sealed class RealNvpTrainingObjective : ITrainingObjective, IDisposable
+    {
+        private const int ValidationChunk = 8192;
+        private readonly RealNvpNetwork _network;
+        private readonly Tensor _train;
+        private readonly Tensor _validation;
+        private readonly Tensor _noiseScale; // [1, d] in original units, or null
+        private readonly int _batchSize;
+        private readonly Random _shuffle;
+        private readonly Generator _noise;
+        private readonly Device _device;
+        private Tensor _order;
+
+        public RealNvpTrainingObjective(RealNvpNetwork network, float[] train, int trainRows, float[] validation, int validationRows,
+            int features, int batchSize, float[] noiseStdDevs, int seed, Device device)
+        {
+            _network = network;
+            _device = device;
+            _train = tensor(train, new long[] { trainRows, features }).to(device).DetachFromDisposeScope();
+            _validation = validationRows > 0 ? tensor(validation, new long[] { validationRows, features }).to(device).DetachFromDisposeScope() : null;
+            _noiseScale = noiseStdDevs is null ? null : tensor(noiseStdDevs).unsqueeze(0).to(device).DetachFromDisposeScope();
+            // Large enough batches keep batch statistics meaningful; a lone last row is dropped for the epoch.
+            _batchSize = Math.Min(batchSize, trainRows);
+            int full = trainRows / _batchSize, rest = trainRows % _batchSize;
+            BatchesPerEpoch = full + (rest >= 2 ? 1 : 0);
+            _shuffle = new Random(seed);
+            _noise = new Generator((ulong)seed + 0x9E3779B9UL, CPU);
+        }
+
+        public nn.Module Model => _network;
+        public int BatchesPerEpoch { get; }
+        public string ItemName => "rows";
+
+        /// <summary>Data-dependent initialisation (ActNorm) from up to 4096 training rows, before the first step.</summary>
+        public void Initialize()
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            _network.train();
+            _network.LogLikelihood(_train.narrow(0, 0, Math.Min(4096, _train.shape[0])));
+        }
+
+        public void StartEpoch(int epoch)
+        {
+            int n = (int)_train.shape[0];
+            var order = new long[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            for (int i = n - 1; i > 0; i--)
+            {
+                int j = _shuffle.Next(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+            _order?.Dispose();
+            _order = tensor(order).to(_device).DetachFromDisposeScope();
+        }
+
+        public (Tensor loss, long items) TrainingBatch(int batch)
+        {
+            long start = (long)batch * _batchSize;
+            long count = Math.Min(_batchSize, _train.shape[0] - start);
+            var x = _train.index_select(0, _order.narrow(0, start, count));
+            if (_noiseScale is not null)
+            {
+                var eps = randn(new long[] { count, x.shape[1] }, generator: _noise);
+                x = x + (_device.type == DeviceType.CPU ? eps : eps.to(_device)) * _noiseScale;
+            }
+            return (-_network.LogLikelihood(x).mean(), count);
+        }
+
+        public double? ValidationLoss()
+        {
+            if (_validation is null) return null;
+            double sum = 0;
+            long n = _validation.shape[0];
+            for (long start = 0; start < n; start += ValidationChunk)
+            {
+                using var scope = NewDisposeScope();
+                sum -= _network.LogLikelihood(_validation.narrow(0, start, Math.Min(ValidationChunk, n - start))).sum().item<float>();
+            }
+            return sum / n;
+        }
+
+        public void Dispose()
+        {
+            _train.Dispose();
+            _validation?.Dispose();
+            _noiseScale?.Dispose();
+            _order?.Dispose();
+            _noise.Dispose();
+        }
+    }
+}

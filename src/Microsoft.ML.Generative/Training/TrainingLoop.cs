@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Generative.Training
+{
+    /// <summary>
+    /// The epoch loop shared by every model family: AdamW with optional cosine decay, gradient clipping by global
+    /// norm, skipping of steps whose gradient is not finite, validation after each epoch, early stopping that keeps
+    /// the best weights, divergence handling, cancellation, and per-epoch progress on an ML.NET channel.
+    /// </summary>
+    internal static class TrainingLoop
+    {
+        /// <summary>Consecutive non-finite gradients after which training is treated as diverged.</summary>
+        private const int MaxConsecutiveSkippedSteps = 25;
+
+        /// <param name="objective">The model family's batches and losses.</param>
+        /// <param name="settings">Optimisation settings.</param>
+        /// <param name="channel">Receives progress (ML.NET's MLContext.Log shows it).</param>
+        /// <param name="throwIfCanceled">Throws OperationCanceledException once the host was cancelled; called before every step.</param>
+        public static TrainingSummary Run(ITrainingObjective objective, TrainingSettings settings, IChannel channel, Action throwIfCanceled)
+        {
+            var model = objective.Model;
+            var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+            using var optimizer = optim.AdamW(parameters, lr: settings.LearningRate, weight_decay: settings.WeightDecay);
+
+            var history = new List<EpochRecord>();
+            int bestEpoch = 0, epochsWithoutImprovement = 0, skippedSteps = 0, consecutiveSkipped = 0;
+            double? bestLoss = null;
+            var stopReason = TrainingStopReason.MaxEpochsReached;
+            using var best = new SnapshotHolder(ModelStateSnapshot.Capture(model));
+
+            for (int epoch = 1; epoch <= settings.MaxEpochs; epoch++)
+            {
+                SetLearningRate(optimizer, settings, epoch);
+                model.train();
+                objective.StartEpoch(epoch);
+                var clock = Stopwatch.StartNew();
+                double lossSum = 0;
+                long items = 0;
+                bool diverged = false;
+                for (int b = 0; b < objective.BatchesPerEpoch && !diverged; b++)
+                {
+                    throwIfCanceled();
+                    using var scope = NewDisposeScope();
+                    optimizer.zero_grad();
+                    var (loss, batchItems) = objective.TrainingBatch(b);
+                    float value = loss.item<float>();
+                    if (!float.IsFinite(value))
+                    {
+                        diverged = true;
+                        break;
+                    }
+                    loss.backward();
+                    // One native call returns the global norm (clipping only when enabled): the finiteness check is free.
+                    double norm = nn.utils.clip_grad_norm_(parameters, settings.GradientClipNorm > 0 ? settings.GradientClipNorm : double.PositiveInfinity);
+                    if (!double.IsFinite(norm))
+                    {
+                        // A non-finite gradient (see docs: small oneDNN convolutions) must not reach the weights.
+                        skippedSteps++;
+                        if (++consecutiveSkipped >= MaxConsecutiveSkippedSteps) diverged = true;
+                        continue;
+                    }
+                    consecutiveSkipped = 0;
+                    optimizer.step();
+                    lossSum += value * (double)batchItems;
+                    items += batchItems;
+                }
+                clock.Stop();
+
+                if (diverged)
+                {
+                    stopReason = TrainingStopReason.Diverged;
+                    channel.Warning($"Epoch {epoch}: the training loss became NaN or infinite. Training stopped; the model keeps the weights of epoch {bestEpoch}" +
+                        (bestEpoch == 0 ? " (the initial weights: no epoch completed)." : $" (best monitored loss {bestLoss:F4}).") +
+                        " Try a lower LearningRate or a smaller GradientClipNorm.");
+                    break;
+                }
+
+                double trainLoss = items > 0 ? lossSum / items : double.NaN;
+                double? validationLoss;
+                model.eval();
+                using (no_grad())
+                using (NewDisposeScope())
+                    validationLoss = objective.ValidationLoss();
+                double monitored = validationLoss ?? trainLoss;
+                double throughput = items / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                history.Add(new EpochRecord(epoch, trainLoss, validationLoss, clock.Elapsed.TotalSeconds, throughput));
+
+                bool improved = double.IsFinite(monitored) && (bestLoss is null || monitored < bestLoss.Value);
+                if (improved)
+                {
+                    bestLoss = monitored;
+                    bestEpoch = epoch;
+                    epochsWithoutImprovement = 0;
+                    best.Replace(ModelStateSnapshot.Capture(model));
+                }
+                else
+                    epochsWithoutImprovement++;
+
+                channel.Info($"Epoch {epoch}/{settings.MaxEpochs}: training loss {trainLoss:F4}" +
+                    (validationLoss is double v ? $", validation loss {v:F4}" : "") +
+                    (improved ? " (best)" : "") +
+                    $", {throughput:N0} {objective.ItemName}/s, {clock.Elapsed.TotalSeconds:F1}s");
+
+                if (settings.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= settings.EarlyStoppingPatience)
+                {
+                    stopReason = TrainingStopReason.EarlyStopping;
+                    channel.Info($"Early stopping after epoch {epoch}: no improvement for {epochsWithoutImprovement} epochs; keeping the weights of epoch {bestEpoch}.");
+                    break;
+                }
+            }
+
+            best.Snapshot.RestoreInto(model);
+            model.eval();
+            if (skippedSteps > 0)
+                channel.Warning($"{skippedSteps} optimizer step(s) were skipped because their gradient was not finite.");
+            return new TrainingSummary(history, bestEpoch, bestLoss, stopReason, skippedSteps);
+        }
+
+        private static void SetLearningRate(optim.Optimizer optimizer, TrainingSettings settings, int epoch)
+        {
+            double f = settings.FinalLearningRateFraction;
+            if (f >= 1.0) return;
+            double progress = settings.MaxEpochs <= 1 ? 0 : (epoch - 1) / (double)(settings.MaxEpochs - 1);
+            double lr = settings.LearningRate * (f + (1 - f) * 0.5 * (1 + Math.Cos(Math.PI * progress)));
+            foreach (var group in optimizer.ParamGroups)
+                group.LearningRate = lr;
+        }
+
+        /// <summary>Owns the current best snapshot and disposes replaced ones.</summary>
+        private sealed class SnapshotHolder : IDisposable
+        {
+            public SnapshotHolder(ModelStateSnapshot initial) => Snapshot = initial;
+            public ModelStateSnapshot Snapshot { get; private set; }
+            public void Replace(ModelStateSnapshot next) { Snapshot.Dispose(); Snapshot = next; }
+            public void Dispose() => Snapshot.Dispose();
+        }
+    }
+}
