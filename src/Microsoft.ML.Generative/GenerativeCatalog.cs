@@ -9,6 +9,15 @@ namespace Microsoft.ML.Generative
         /// <summary>The catalog of exact-likelihood generative models (normalizing flows, ...).</summary>
         public static GenerativeCatalog Generative(this MLContext mlContext)
             => new GenerativeCatalog(mlContext ?? throw new ArgumentNullException(nameof(mlContext)));
+
+        /// <summary>
+        /// Cancels every operation running under <paramref name="mlContext"/>, from any thread: a running Fit of this
+        /// library stops at its next step with an <see cref="OperationCanceledException"/> and returns no model.
+        /// ML.NET 5 has this method on MLContext but not public; this calls it, so ML.NET's own trainers stop too.
+        /// Cancellation is permanent for that context: create a new MLContext to train again.
+        /// </summary>
+        public static void CancelExecution(this MLContext mlContext)
+            => MLNetInternals.HostCancellation.Cancel(mlContext ?? throw new ArgumentNullException(nameof(mlContext)));
     }
 
     /// <summary>Creates the library's estimators. Obtain it with <c>mlContext.Generative()</c>.</summary>

@@ -34,7 +34,8 @@ namespace Microsoft.ML.Generative
         public SchemaShape GetOutputSchema(SchemaShape inputSchema)
         {
             string name = _options.FeatureColumnName;
-            if (!inputSchema.TryFindColumn(name, out var column))
+            var column = inputSchema.FirstOrDefault(c => c.Name == name);
+            if (column.Name is null)
                 throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' was not found. Expected a vector of Single (float) features; build one with ml.Transforms.Concatenate(\"{name}\", ...).");
             if (column.Kind == SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
                 throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' has type {(column.Kind == SchemaShape.Column.VectorKind.Scalar ? "" : "vector of ")}{column.ItemType}; expected a vector of Single (float).");
@@ -66,7 +67,7 @@ namespace Microsoft.ML.Generative
             int seed = _options.Seed ?? _host.Rand.Next();
 
             var (train, trainRows, validation, validationRows) = Split(data, _options.ValidationFraction, seed);
-            ch.Info($"Real NVP: {data.Rows} rows x {d} features; {trainRows} for training, {validationRows} held out for validation.");
+            ch.Info(MessageSensitivity.None, $"Real NVP: {data.Rows} rows x {d} features; {trainRows} for training, {validationRows} held out for validation.");
 
             var (means, stdDevs) = Standardization(train, trainRows, d, ch);
             var architecture = new RealNvpArchitecture
@@ -98,6 +99,7 @@ namespace Microsoft.ML.Generative
                     {
                         MaxEpochs = _options.MaxEpochs,
                         LearningRate = _options.LearningRate,
+                        FinalLearningRateFraction = _options.LearningRateSchedule == LearningRateSchedule.Cosine ? 0.01 : 1.0,
                         WeightDecay = _options.WeightDecay,
                         GradientClipNorm = _options.GradientClipNorm,
                         EarlyStoppingPatience = _options.EarlyStoppingPatience,
@@ -109,7 +111,7 @@ namespace Microsoft.ML.Generative
                 float threshold = validationRows > 0
                     ? Quantile(ScoreRows(network, device, validation, validationRows), 1 - _options.AnomalyFalsePositiveRate)
                     : Quantile(ScoreRows(network, device, train, trainRows), 1 - _options.AnomalyFalsePositiveRate);
-                ch.Info($"Training finished ({summary.StopReason}); best epoch {summary.BestEpoch}, loss {summary.BestLoss:F4}; anomaly threshold {threshold:F4} (Score quantile {1 - _options.AnomalyFalsePositiveRate:0.###}).");
+                ch.Info(MessageSensitivity.None, $"Training finished ({summary.StopReason}); best epoch {summary.BestEpoch}, loss {summary.BestLoss:F4}; anomaly threshold {threshold:F4} (Score quantile {1 - _options.AnomalyFalsePositiveRate:0.###}).");
                 return new RealNvpTransformer(_host, new RealNvpModel(network, _options.FeatureColumnName, threshold,
                     _options.AnomalyFalsePositiveRate, _options.ScoringBatchSize, summary, device));
             }
@@ -162,7 +164,7 @@ namespace Microsoft.ML.Generative
                 double std = Math.Sqrt(m2[j] / Math.Max(1, n - 1));
                 if (!(std > 1e-12 * Math.Max(1, Math.Abs(mean[j]))))
                 {
-                    ch.Warning($"Feature {j} is constant ({mean[j]}) in the training rows; its density is a narrow spike around that value and rows that differ in it score as strongly anomalous.");
+                    ch.Warning(MessageSensitivity.None, $"Feature {j} is constant ({mean[j]}) in the training rows; its density is a narrow spike around that value and rows that differ in it score as strongly anomalous.");
                     std = Math.Max(1e-3, 1e-3 * Math.Abs(mean[j]));
                 }
                 stdDevs[j] = (float)std;

@@ -56,6 +56,9 @@ namespace Microsoft.ML.Generative
         /// <summary>AdamW learning rate. Default 1e-3.</summary>
         public float LearningRate { get; set; } = 1e-3f;
 
+        /// <summary>How the learning rate changes over the epochs. Default <see cref="Generative.LearningRateSchedule.Constant"/>.</summary>
+        public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
+
         /// <summary>AdamW decoupled weight decay. Default 1e-4.</summary>
         public float WeightDecay { get; set; } = 1e-4f;
 
@@ -118,6 +121,7 @@ namespace Microsoft.ML.Generative
             Check(MaxEpochs >= 1, nameof(MaxEpochs), MaxEpochs, ">= 1");
             Check(BatchSize >= 1, nameof(BatchSize), BatchSize, ">= 1");
             Check(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
+            Check(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), LearningRateSchedule, "a defined LearningRateSchedule");
             Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, ">= 0");
             Check(GradientClipNorm >= 0 && float.IsFinite(GradientClipNorm), nameof(GradientClipNorm), GradientClipNorm, ">= 0");
             Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "in [0, 1)");

@@ -1,0 +1,3 @@
+global using Microsoft.ML;
+global using Microsoft.ML.Data;
+global using Microsoft.ML.Generative;
