@@ -34,7 +34,7 @@ namespace Samples.Commands
             var ml = new MLContext(seed: settings.Seed);
 
             var table = LoadTable(settings);
-            Directory.CreateDirectory(settings.OutputDirectory);
+            CreateOutputDirectory(settings.OutputDirectory);
             var (trainRows, testRows) = DataSplit.Stratified(table, TrainFraction, settings.Seed);
             var test = table.Select(testRows);
             // Anomaly detection setting: the model learns what normal looks like, so it never sees a labelled anomaly.
@@ -68,6 +68,15 @@ namespace Samples.Commands
             Console.WriteLine($"Files written to {Path.GetFullPath(settings.OutputDirectory)}");
             Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
             return ExitCodes.Success;
+        }
+
+        private static void CreateOutputDirectory(string path)
+        {
+            try { Directory.CreateDirectory(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DataException($"cannot create the output folder '{path}': {e.Message}", e);
+            }
         }
 
         private static NumericTable LoadTable(TabularSettings settings)
