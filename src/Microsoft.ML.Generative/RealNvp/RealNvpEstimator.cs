@@ -67,7 +67,7 @@ namespace Microsoft.ML.Generative
             int seed = _options.Seed ?? _host.Rand.Next();
 
             var (train, trainRows, validation, validationRows) = Split(data, _options.ValidationFraction, seed);
-            ch.Info(MessageSensitivity.None, $"Real NVP: {data.Rows} rows x {d} features; {trainRows} for training, {validationRows} held out for validation.");
+            ch.InfoInvariant($"Real NVP: {data.Rows} rows x {d} features; {trainRows} for training, {validationRows} held out for validation.");
 
             var (means, stdDevs) = Standardization(train, trainRows, d, ch);
             var architecture = new RealNvpArchitecture
@@ -107,11 +107,8 @@ namespace Microsoft.ML.Generative
                 }
                 network.eval();
 
-                // Threshold: the (1 - FPR) quantile of held-out scores (training scores when nothing is held out).
-                float threshold = validationRows > 0
-                    ? Quantile(ScoreRows(network, device, validation, validationRows), 1 - _options.AnomalyFalsePositiveRate)
-                    : Quantile(ScoreRows(network, device, train, trainRows), 1 - _options.AnomalyFalsePositiveRate);
-                ch.Info(MessageSensitivity.None, $"Training finished ({summary.StopReason}); best epoch {summary.BestEpoch}, loss {summary.BestLoss:F4}; anomaly threshold {threshold:F4} (Score quantile {1 - _options.AnomalyFalsePositiveRate:0.###}).");
+                float threshold = Threshold(network, device, train, trainRows, validation, validationRows, _options.AnomalyFalsePositiveRate, ch);
+                ch.InfoInvariant($"Training finished ({summary.StopReason}); best epoch {summary.BestEpoch}, loss {summary.BestLoss:F4}; anomaly threshold {threshold:F4} (Score quantile {1 - _options.AnomalyFalsePositiveRate:0.###}).");
                 return new RealNvpTransformer(_host, new RealNvpModel(network, _options.FeatureColumnName, threshold,
                     _options.AnomalyFalsePositiveRate, _options.ScoringBatchSize, summary, device));
             }
@@ -164,12 +161,30 @@ namespace Microsoft.ML.Generative
                 double std = Math.Sqrt(m2[j] / Math.Max(1, n - 1));
                 if (!(std > 1e-12 * Math.Max(1, Math.Abs(mean[j]))))
                 {
-                    ch.Warning(MessageSensitivity.None, $"Feature {j} is constant ({mean[j]}) in the training rows; its density is a narrow spike around that value and rows that differ in it score as strongly anomalous.");
+                    ch.WarningInvariant($"Feature {j} is constant ({mean[j]}) in the training rows; its density is a narrow spike around that value and rows that differ in it score as strongly anomalous.");
                     std = Math.Max(1e-3, 1e-3 * Math.Abs(mean[j]));
                 }
                 stdDevs[j] = (float)std;
             }
             return (means, stdDevs);
+        }
+
+        /// <summary>
+        /// The (1 - FPR) quantile of held-out scores. A quantile needs enough rows to exist (100 for a 1% rate):
+        /// with fewer held-out rows the training rows are pooled in, whose scores are optimistic (the model was fitted
+        /// to them), so the threshold is then somewhat lower and flags somewhat more rows than the rate asks for.
+        /// </summary>
+        private static float Threshold(RealNvpNetwork network, Device device, float[] train, int trainRows, float[] validation, int validationRows,
+            float falsePositiveRate, IChannel ch)
+        {
+            int needed = (int)Math.Ceiling(1 / falsePositiveRate);
+            var scores = ScoreRows(network, device, validation, validationRows);
+            if (validationRows < needed)
+            {
+                scores = scores.Concat(ScoreRows(network, device, train, trainRows)).ToArray();
+                ch.InfoInvariant($"Only {validationRows} rows are held out, fewer than the {needed} a {falsePositiveRate:P1} quantile needs: the anomaly threshold also uses the {trainRows} training rows.");
+            }
+            return Quantile(scores, 1 - falsePositiveRate);
         }
 
         private static float[] ScoreRows(RealNvpNetwork network, Device device, float[] rows, int n)

@@ -75,9 +75,8 @@ namespace Microsoft.ML.Generative.Training
                 if (diverged)
                 {
                     stopReason = TrainingStopReason.Diverged;
-                    channel.Warning(MessageSensitivity.None, $"Epoch {epoch}: the training loss became NaN or infinite. Training stopped; the model keeps the weights of epoch {bestEpoch}" +
-                        (bestEpoch == 0 ? " (the initial weights: no epoch completed)." : $" (best monitored loss {bestLoss:F4}).") +
-                        " Try a lower LearningRate or a smaller GradientClipNorm.");
+                    string kept = bestEpoch == 0 ? "the initial weights: no epoch completed" : FormattableString.Invariant($"best monitored loss {bestLoss:F4}");
+                    channel.WarningInvariant($"Epoch {epoch}: the training loss became NaN or infinite. Training stopped; the model keeps the weights of epoch {bestEpoch} ({kept}). Try a lower LearningRate or a smaller GradientClipNorm.");
                     break;
                 }
 
@@ -102,15 +101,13 @@ namespace Microsoft.ML.Generative.Training
                 else
                     epochsWithoutImprovement++;
 
-                channel.Info(MessageSensitivity.None, $"Epoch {epoch}/{settings.MaxEpochs}: training loss {trainLoss:F4}" +
-                    (validationLoss is double v ? $", validation loss {v:F4}" : "") +
-                    (improved ? " (best)" : "") +
-                    $", {throughput:N0} {objective.ItemName}/s, {clock.Elapsed.TotalSeconds:F1}s");
+                string validation = validationLoss is double v ? FormattableString.Invariant($", validation loss {v:F4}") : "";
+                channel.InfoInvariant($"Epoch {epoch}/{settings.MaxEpochs}: training loss {trainLoss:F4}{validation}{(improved ? " (best)" : "")}, {throughput:F0} {objective.ItemName}/s, {clock.Elapsed.TotalSeconds:F1}s");
 
                 if (settings.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= settings.EarlyStoppingPatience)
                 {
                     stopReason = TrainingStopReason.EarlyStopping;
-                    channel.Info(MessageSensitivity.None, $"Early stopping after epoch {epoch}: no improvement for {epochsWithoutImprovement} epochs; keeping the weights of epoch {bestEpoch}.");
+                    channel.InfoInvariant($"Early stopping after epoch {epoch}: no improvement for {epochsWithoutImprovement} epochs; keeping the weights of epoch {bestEpoch}.");
                     break;
                 }
             }
@@ -118,7 +115,7 @@ namespace Microsoft.ML.Generative.Training
             best.Snapshot.RestoreInto(model);
             model.eval();
             if (skippedSteps > 0)
-                channel.Warning(MessageSensitivity.None, $"{skippedSteps} optimizer step(s) were skipped because their gradient was not finite.");
+                channel.WarningInvariant($"{skippedSteps} optimizer step(s) were skipped because their gradient was not finite.");
             return new TrainingSummary(history, bestEpoch, bestLoss, stopReason, skippedSteps);
         }
 
