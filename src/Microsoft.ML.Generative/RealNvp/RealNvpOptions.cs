@@ -62,7 +62,10 @@ namespace Microsoft.ML.Generative
         /// <summary>AdamW decoupled weight decay. Default 1e-4.</summary>
         public float WeightDecay { get; set; } = 1e-4f;
 
-        /// <summary>Clip the global gradient norm to this value; 0 disables clipping. Default 10.</summary>
+        /// <summary>
+        /// Clip the global gradient norm to this value; 0 disables clipping. Default 10. With clipping on, a step whose
+        /// gradient is NaN or infinite is skipped (and counted in <see cref="Training.TrainingSummary.SkippedSteps"/>).
+        /// </summary>
         public float GradientClipNorm { get; set; } = 10f;
 
         /// <summary>

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Generative.Training
 {
     /// <summary>
     /// The epoch loop shared by every model family: AdamW with optional cosine decay, gradient clipping by global
-    /// norm, skipping of steps whose gradient is not finite, validation after each epoch, early stopping that keeps
+    /// norm, skipping of steps whose gradient is not finite (when clipping), validation after each epoch, early stopping that keeps
     /// the best weights, divergence handling, cancellation, and per-epoch progress on an ML.NET channel.
     /// </summary>
     internal static class TrainingLoop
@@ -56,8 +56,11 @@ namespace Microsoft.ML.Generative.Training
                         break;
                     }
                     loss.backward();
-                    // One native call returns the global norm (clipping only when enabled): the finiteness check is free.
-                    double norm = nn.utils.clip_grad_norm_(parameters, settings.GradientClipNorm > 0 ? settings.GradientClipNorm : double.PositiveInfinity);
+                    // Clipping computes the global gradient norm anyway, so checking it for NaN/Inf is free. Without
+                    // clipping the check is skipped (it would cost a reduction per parameter per step): a NaN that
+                    // reaches the weights then shows up as a non-finite loss on the next batch, which stops training
+                    // with the best weights.
+                    double norm = settings.GradientClipNorm > 0 ? nn.utils.clip_grad_norm_(parameters, settings.GradientClipNorm) : 0;
                     if (!double.IsFinite(norm))
                     {
                         // A non-finite gradient (see docs: small oneDNN convolutions) must not reach the weights.
