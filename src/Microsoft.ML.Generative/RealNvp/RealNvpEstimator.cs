@@ -170,21 +170,50 @@ namespace Microsoft.ML.Generative
         }
 
         /// <summary>
-        /// The (1 - FPR) quantile of held-out scores. A quantile needs enough rows to exist (100 for a 1% rate):
-        /// with fewer held-out rows the training rows are pooled in, whose scores are optimistic (the model was fitted
-        /// to them), so the threshold is then somewhat lower and flags somewhat more rows than the rate asks for.
+        /// The (1 - FPR) quantile of held-out scores. Training rows are not used when any are held out: the model was
+        /// fitted to them, so their scores are optimistic and a threshold from them flags far too many new rows. An
+        /// empirical quantile needs about 1/FPR rows (100 for 1%); with fewer, the threshold is the larger of the
+        /// empirical quantile and a normal-tail extrapolation (mean + z * std of the held-out scores).
         /// </summary>
         private static float Threshold(RealNvpNetwork network, Device device, float[] train, int trainRows, float[] validation, int validationRows,
             float falsePositiveRate, IChannel ch)
         {
-            int needed = (int)Math.Ceiling(1 / falsePositiveRate);
-            var scores = ScoreRows(network, device, validation, validationRows);
-            if (validationRows < needed)
+            if (validationRows == 0)
             {
-                scores = scores.Concat(ScoreRows(network, device, train, trainRows)).ToArray();
-                ch.InfoInvariant($"Only {validationRows} rows are held out, fewer than the {needed} a {falsePositiveRate:P1} quantile needs: the anomaly threshold also uses the {trainRows} training rows.");
+                ch.WarningInvariant($"No rows are held out (ValidationFraction = 0): the anomaly threshold comes from training rows, whose scores are optimistic, so it will flag more than {falsePositiveRate:P1} of new normal rows.");
+                return Quantile(ScoreRows(network, device, train, trainRows), 1 - falsePositiveRate);
             }
-            return Quantile(scores, 1 - falsePositiveRate);
+            var scores = ScoreRows(network, device, validation, validationRows);
+            float empirical = Quantile(scores, 1 - falsePositiveRate);
+            int needed = (int)Math.Ceiling(1 / falsePositiveRate);
+            if (validationRows >= needed || validationRows < 2)
+                return empirical;
+            var finite = scores.Where(float.IsFinite).Select(v => (double)v).ToArray();
+            double mean = finite.Average();
+            double std = Math.Sqrt(finite.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, finite.Length - 1));
+            float normalTail = (float)(mean + StandardNormalQuantile(1 - falsePositiveRate) * std);
+            ch.InfoInvariant($"Only {validationRows} rows are held out, fewer than the {needed} an empirical {falsePositiveRate:P1} quantile needs: the anomaly threshold is the larger of that quantile ({empirical:F4}) and a normal-tail estimate ({normalTail:F4}).");
+            return Math.Max(empirical, normalTail);
+        }
+
+        /// <summary>Inverse CDF of the standard normal (Acklam's rational approximation, relative error below 1.2e-9).</summary>
+        internal static double StandardNormalQuantile(double p)
+        {
+            if (!(p > 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p));
+            double[] a = { -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00 };
+            double[] b = { -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01 };
+            double[] c = { -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00 };
+            double[] d = { 7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00 };
+            const double low = 0.02425;
+            if (p < low)
+            {
+                double q = Math.Sqrt(-2 * Math.Log(p));
+                return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+            }
+            if (p > 1 - low)
+                return -StandardNormalQuantile(1 - p);
+            double r = p - 0.5, t = r * r;
+            return (((((a[0] * t + a[1]) * t + a[2]) * t + a[3]) * t + a[4]) * t + a[5]) * r / (((((b[0] * t + b[1]) * t + b[2]) * t + b[3]) * t + b[4]) * t + 1);
         }
 
         private static float[] ScoreRows(RealNvpNetwork network, Device device, float[] rows, int n)
