@@ -92,7 +92,7 @@ namespace Microsoft.ML.Generative
                 TrainingSummary summary;
                 float[] noise = _options.TrainingNoise > 0 ? stdDevs.Select(s => s * _options.TrainingNoise).ToArray() : null;
                 using (var objective = new RealNvpTrainingObjective(network, train, trainRows, validation, validationRows, d,
-                    _options.BatchSize, noise, seed, device))
+                    _options.BatchSize, noise, _options.TrimFraction, seed, device))
                 {
                     objective.Initialize();
                     summary = TrainingLoop.Run(objective, new TrainingSettings

@@ -6,7 +6,10 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Generative
 {
-    /// <summary>Maximum likelihood for a vector Real NVP: mean negative log-likelihood per row of shuffled mini-batches.</summary>
+    /// <summary>
+    /// Maximum likelihood for a vector Real NVP: mean negative log-likelihood per row of shuffled mini-batches, or,
+    /// with a trim fraction, the mean over the most likely (1 - trim) of them (trimmed likelihood).
+    /// </summary>
     internal sealed class RealNvpTrainingObjective : ITrainingObjective, IDisposable
     {
         private const int ValidationChunk = 8192;
@@ -15,14 +18,16 @@ namespace Microsoft.ML.Generative
         private readonly Tensor _validation;
         private readonly Tensor _noiseScale; // [1, d] in original units, or null
         private readonly int _batchSize;
+        private readonly double _trimFraction;
         private readonly Random _shuffle;
         private readonly Generator _noise;
         private readonly Device _device;
         private Tensor _order;
 
         public RealNvpTrainingObjective(RealNvpNetwork network, float[] train, int trainRows, float[] validation, int validationRows,
-            int features, int batchSize, float[] noiseStdDevs, int seed, Device device)
+            int features, int batchSize, float[] noiseStdDevs, double trimFraction, int seed, Device device)
         {
+            _trimFraction = trimFraction;
             _network = network;
             _device = device;
             _train = tensor(train, new long[] { trainRows, features }).to(device).DetachFromDisposeScope();
@@ -73,20 +78,25 @@ namespace Microsoft.ML.Generative
                 var eps = randn(new long[] { count, x.shape[1] }, generator: _noise);
                 x = x + (_device.type == DeviceType.CPU ? eps : eps.to(_device)) * _noiseScale;
             }
-            return (-_network.LogLikelihood(x).mean(), count);
+            return (TrimmedMean(-_network.LogLikelihood(x)), count);
+        }
+
+        /// <summary>The mean of the smallest (1 - trim) share of per-row losses; the plain mean without trimming.</summary>
+        private Tensor TrimmedMean(Tensor losses)
+        {
+            if (_trimFraction <= 0) return losses.mean();
+            long keep = Math.Max(1, (long)Math.Ceiling((1 - _trimFraction) * losses.shape[0]));
+            return losses.topk((int)keep, largest: false).values.mean();
         }
 
         public double? ValidationLoss()
         {
             if (_validation is null) return null;
-            double sum = 0;
             long n = _validation.shape[0];
-            for (long start = 0; start < n; start += ValidationChunk)
-            {
-                using var scope = NewDisposeScope();
-                sum -= _network.LogLikelihood(_validation.narrow(0, start, Math.Min(ValidationChunk, n - start))).sum().item<float>();
-            }
-            return sum / n;
+            var losses = new Tensor[(n + ValidationChunk - 1) / ValidationChunk];
+            for (long start = 0, k = 0; start < n; start += ValidationChunk, k++)
+                losses[k] = -_network.LogLikelihood(_validation.narrow(0, start, Math.Min(ValidationChunk, n - start)));
+            return TrimmedMean(cat(losses, 0)).item<float>();
         }
 
         public void Dispose()
