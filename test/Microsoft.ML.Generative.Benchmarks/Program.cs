@@ -19,7 +19,7 @@ internal static class Program
                     RandomizedPca, a Gaussian and a plain TorchSharp Real NVP; goals G1/G2.
                       --sets thyroid,cardio   data sets (default: all six)
                       --seeds 5               number of split seeds (default 5), starting at --first-seed (default 0)
-                      --methods flow,pca,gaussian,plain
+                      --methods flow,pca,gaussian,plain,diag
                       --flow "Name=Value;..." RealNvpOptions to change from the library defaults (tuning)
                       --quick                 both flows limited to 10 epochs (smoke test)
                       --csv file              append one line per fit (for analysis)
@@ -61,7 +61,7 @@ internal static class Program
                     return commandLine.Command is "" or "help" or "--help" ? 0 : 2;
             }
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or IOException)
         {
             Console.Error.WriteLine(e.Message);
             return 2;

@@ -25,8 +25,11 @@ internal static class AnomalyBenchmark
         var sets = commandLine.List("sets", OddsDataSet.All);
         int seedCount = commandLine.Int("seeds", 5), firstSeed = commandLine.Int("first-seed", 0);
         bool quick = commandLine.Flag("quick"), verbose = commandLine.Flag("verbose");
-        var methodKeys = commandLine.List("methods", "flow", "pca", "gaussian", "plain");
+        var methodKeys = commandLine.List("methods", "flow", "pca", "gaussian", "plain", "diag");
         var overrides = OptionOverrides.Parse<RealNvpOptions>(commandLine.String("flow"));
+        var plainOverrides = OptionOverrides.Parse<PlainRealNvpExperiment>(commandLine.String("plain"));
+        var plainExperiment = new PlainRealNvpExperiment();
+        OptionOverrides.Apply(plainExperiment, plainOverrides);
         string csvPath = commandLine.String("csv");
         double pcaRankFraction = double.Parse(commandLine.String("pca-rank-fraction", "0.5"), System.Globalization.CultureInfo.InvariantCulture);
         RunEnvironment.ApplyThreads(commandLine);
@@ -41,7 +44,8 @@ internal static class AnomalyBenchmark
             }, verbose),
             new RandomizedPcaDetector(pcaRankFraction),
             new GaussianDetector(),
-            new PlainRealNvpDetector(quick ? QuickEpochs : 200),
+            new GaussianDetector(diagonal: true),
+            new PlainRealNvpDetector(quick ? QuickEpochs : 200, plainExperiment),
         };
         var detectors = methodKeys.Select(k => all.FirstOrDefault(m => m.Key == k)
             ?? throw new ArgumentException($"Unknown method '{k}'; use {string.Join(", ", all.Select(m => m.Key))}.")).ToArray();
@@ -70,7 +74,8 @@ internal static class AnomalyBenchmark
                     Console.Error.WriteLine($"{name,-12} seed {seed} {detector.Key,-9} AUC {fit.Auc:F4}" +
                         (fit.MlNetAuc is double m ? $" (ML.NET {m:F4})" : "") +
                         (fit.Epochs is int e ? $" epochs {e} best {fit.BestEpoch}" : "") + $" {fit.Seconds:F1}s");
-                    csv?.WriteLine(string.Join(',', Csv(OptionOverrides.Describe(overrides) + (quick ? " quick" : "")), name, seed, detector.Key,
+                    string config = detector.Key == "plain" ? (plainOverrides.Count > 0 ? "plain: " + OptionOverrides.Describe(plainOverrides) : "") : detector.Key == "flow" ? OptionOverrides.Describe(overrides) : "";
+                    csv?.WriteLine(string.Join(',', Csv(config + (quick ? " quick" : "")), name, seed, detector.Key,
                         Invariant(fit.Auc), fit.MlNetAuc is double a ? Invariant(a) : "", Invariant(fit.Seconds), fit.Epochs?.ToString() ?? "", fit.BestEpoch?.ToString() ?? ""));
                     csv?.Flush();
                 }
@@ -78,11 +83,12 @@ internal static class AnomalyBenchmark
         }
         wall.Stop();
 
-        Console.WriteLine(Report(header, detectors, dataSets, fits, overrides, quick, seedCount, firstSeed, wall.Elapsed, pcaRankFraction));
+        Console.WriteLine(Report(header, detectors, dataSets, fits, overrides, plainOverrides, quick, seedCount, firstSeed, wall.Elapsed, pcaRankFraction));
     }
 
     private static string Report(string header, IAnomalyDetector[] detectors, List<OddsDataSet> dataSets, List<Fit> fits,
-        IReadOnlyList<(System.Reflection.PropertyInfo, object)> overrides, bool quick, int seedCount, int firstSeed, TimeSpan wall, double pcaRankFraction)
+        IReadOnlyList<(System.Reflection.PropertyInfo, object)> overrides, IReadOnlyList<(System.Reflection.PropertyInfo, object)> plainOverrides,
+        bool quick, int seedCount, int firstSeed, TimeSpan wall, double pcaRankFraction)
     {
         var sb = new StringBuilder(header);
         const string call = "ml.Generative().RealNvp(new RealNvpOptions { Seed = splitSeed, ... })";
@@ -92,7 +98,8 @@ internal static class AnomalyBenchmark
             - Real NVP (ours): `{call}`, {OptionOverrides.Describe(overrides)}.
             - RandomizedPca: NormalizeMeanVariance + `ml.AnomalyDetection.Trainers.RandomizedPca`, rank {RandomizedPcaDetector.DescribeRank(pcaRankFraction)}, ensureZeroMean, seed = split seed.
             - Gaussian: full covariance of the standardised training part + {GaussianDetector.Ridge} ridge, score -log N(x).
-            - Plain Real NVP: hand-written TorchSharp, 8 couplings (even/odd masks), hidden max(64, 8d) <= 256 x 2 ReLU, tanh-bounded scale, zero-initialised last layer, Adam 1e-3, batch 256, 10% validation, patience {PlainRealNvpDetector.Patience}, <= {(quick ? QuickEpochs : 200)} epochs.
+            - Gaussian (diagonal), for reference only (not part of G1): the sum of squared z-scores, i.e. what a flow scores before any training.
+            - Plain Real NVP: hand-written TorchSharp, 8 couplings (even/odd masks), hidden max(64, 8d) <= 256 x 2 ReLU, tanh-bounded scale, zero-initialised last layer, Adam 1e-3, batch 256, 10% validation, patience {PlainRealNvpDetector.Patience}, <= {(quick ? QuickEpochs : 200)} epochs{(plainOverrides.Count > 0 ? $". **Experimental training changes: {OptionOverrides.Describe(plainOverrides)}** (not the protocol's reference)" : "")}.
 
             """);
 

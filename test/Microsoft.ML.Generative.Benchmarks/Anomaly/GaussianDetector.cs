@@ -6,13 +6,18 @@ namespace Microsoft.ML.Generative.Benchmarks.Anomaly;
 /// Full-covariance Gaussian baseline: the training part's mean and covariance (computed on standardised features,
 /// with a ridge of <see cref="Ridge"/> added to the diagonal, i.e. 0.1% of each feature's variance), score = -log N(x)
 /// in the original units. Everything in double precision; a hand-written Cholesky factorisation.
+/// With <c>diagonal</c> the off-diagonal covariances are dropped: the score is then the sum of squared z-scores (plus a
+/// constant), which is also what a flow computes before training (standardisation, identity couplings).
 /// </summary>
 internal sealed class GaussianDetector : IAnomalyDetector
 {
     public const double Ridge = 1e-3;
+    private readonly bool _diagonal;
 
-    public string Key => "gaussian";
-    public string Name => "Gaussian (full cov.)";
+    public GaussianDetector(bool diagonal = false) => _diagonal = diagonal;
+
+    public string Key => _diagonal ? "diag" : "gaussian";
+    public string Name => _diagonal ? "Gaussian (diagonal)" : "Gaussian (full cov.)";
 
     public DetectionResult Run(SplitData split)
     {
@@ -40,7 +45,7 @@ internal sealed class GaussianDetector : IAnomalyDetector
         }
         for (int a = 0; a < d; a++)
         {
-            for (int b = 0; b <= a; b++) cov[b, a] = cov[a, b] = cov[a, b] / (n - 1);
+            for (int b = 0; b <= a; b++) cov[b, a] = cov[a, b] = _diagonal && a != b ? 0 : cov[a, b] / (n - 1);
             cov[a, a] += Ridge;
         }
 

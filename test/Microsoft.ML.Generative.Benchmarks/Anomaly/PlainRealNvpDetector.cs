@@ -9,14 +9,21 @@ namespace Microsoft.ML.Generative.Benchmarks.Anomaly;
 /// 8 couplings, hidden width max(64, 8d) capped at 256, Adam (lr 1e-3, no weight decay, no clipping, no noise),
 /// batch 256, 10% of the training part held out (seeded) for early stopping with patience 20 and best-weights
 /// restore, at most 200 epochs. Score = -log p(x) of the standardised test row.
+/// <see cref="PlainRealNvpExperiment"/> settings (command line --plain) change the training for experiments about
+/// what the library could add; the protocol's reference is the default (no noise, no trimming).
 /// </summary>
 internal sealed class PlainRealNvpDetector : IAnomalyDetector
 {
     public const int Couplings = 8, BatchSize = 256, Patience = 20;
     public const double LearningRate = 1e-3, ValidationFraction = 0.1;
     private readonly int _maxEpochs;
+    private readonly PlainRealNvpExperiment _experiment;
 
-    public PlainRealNvpDetector(int maxEpochs = 200) => _maxEpochs = maxEpochs;
+    public PlainRealNvpDetector(int maxEpochs = 200, PlainRealNvpExperiment experiment = null)
+    {
+        _maxEpochs = maxEpochs;
+        _experiment = experiment ?? new PlainRealNvpExperiment();
+    }
 
     public string Key => "plain";
     public string Name => "Plain Real NVP (TorchSharp)";
@@ -45,6 +52,7 @@ internal sealed class PlainRealNvpDetector : IAnomalyDetector
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0, epoch = 0;
         var index = new long[fitRows];
+        using var noise = new Generator((ulong)split.Seed + 17, CPU);
         for (epoch = 1; epoch <= _maxEpochs; epoch++)
         {
             model.train();
@@ -56,7 +64,8 @@ internal sealed class PlainRealNvpDetector : IAnomalyDetector
             {
                 using var scope = NewDisposeScope();
                 var x = fit.index_select(0, shuffled.narrow(0, start, Math.Min(batch, fitRows - start)));
-                var loss = -model.LogLikelihood(x).mean();
+                if (_experiment.TrainingNoise > 0) x = x + randn(x.shape, generator: noise) * _experiment.TrainingNoise;
+                var loss = TrimmedMean(-model.LogLikelihood(x), _experiment.TrimFraction);
                 if (!float.IsFinite(loss.item<float>())) { diverged = true; break; }
                 optimizer.zero_grad();
                 loss.backward();
@@ -68,7 +77,7 @@ internal sealed class PlainRealNvpDetector : IAnomalyDetector
             double validationLoss;
             using (no_grad())
             using (NewDisposeScope())
-                validationLoss = -model.LogLikelihood(validation).mean().item<float>();
+                validationLoss = TrimmedMean(-model.LogLikelihood(validation), _experiment.TrimFraction).item<float>();
             if (validationLoss < bestLoss)
             {
                 bestLoss = validationLoss;
@@ -90,6 +99,14 @@ internal sealed class PlainRealNvpDetector : IAnomalyDetector
         for (int i = 0; i < scores.Length; i++)
             if (float.IsNaN(scores[i])) scores[i] = float.PositiveInfinity;
         return new DetectionResult(scores, Epochs: Math.Min(epoch, _maxEpochs), BestEpoch: bestEpoch);
+    }
+
+    /// <summary>The mean of the smallest (1 - trim) fraction of the per-row losses (the plain mean when trim is 0).</summary>
+    private static Tensor TrimmedMean(Tensor losses, double trim)
+    {
+        if (trim <= 0) return losses.mean();
+        long keep = Math.Max(1, (long)Math.Ceiling((1 - trim) * losses.shape[0]));
+        return losses.topk((int)keep, largest: false).values.mean();
     }
 
     private static (double[] mean, double[] std) Standardization(float[] rows, int n, int d)
