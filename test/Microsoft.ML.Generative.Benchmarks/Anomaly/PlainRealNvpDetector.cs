@@ -40,12 +40,15 @@ internal sealed class PlainRealNvpDetector : IAnomalyDetector
         int validationRows = (int)(n * ValidationFraction);
 
         random.manual_seed(split.Seed);
-        using var model = new PlainRealNvp(d, Couplings, HiddenSize(d));
+        var (model, logLikelihood) = CreateModel(d);
+        using var _ = model;
         using var fit = Standardized(split.Train, order.Skip(validationRows).ToArray(), d, mean, std);
         using var validation = Standardized(split.Train, order.Take(validationRows).ToArray(), d, mean, std);
         using var test = Standardized(split.Test, Enumerable.Range(0, split.TestRows).ToArray(), d, mean, std);
         var parameters = model.parameters().ToList();
-        using var optimizer = optim.Adam(parameters, lr: LearningRate);
+        using optim.Optimizer optimizer = _experiment.WeightDecay > 0
+            ? optim.AdamW(parameters, lr: LearningRate, weight_decay: _experiment.WeightDecay)
+            : optim.Adam(parameters, lr: LearningRate);
 
         int fitRows = (int)fit.shape[0], batch = Math.Min(BatchSize, fitRows);
         var best = Snapshot(model);
@@ -65,10 +68,11 @@ internal sealed class PlainRealNvpDetector : IAnomalyDetector
                 using var scope = NewDisposeScope();
                 var x = fit.index_select(0, shuffled.narrow(0, start, Math.Min(batch, fitRows - start)));
                 if (_experiment.TrainingNoise > 0) x = x + randn(x.shape, generator: noise) * _experiment.TrainingNoise;
-                var loss = TrimmedMean(-model.LogLikelihood(x), _experiment.TrimFraction);
+                var loss = TrimmedMean(-logLikelihood(x), _experiment.TrimFraction);
                 if (!float.IsFinite(loss.item<float>())) { diverged = true; break; }
                 optimizer.zero_grad();
                 loss.backward();
+                if (_experiment.GradientClipNorm > 0 && !double.IsFinite(nn.utils.clip_grad_norm_(parameters, _experiment.GradientClipNorm))) continue;
                 optimizer.step();
             }
             if (diverged) break;
@@ -77,7 +81,7 @@ internal sealed class PlainRealNvpDetector : IAnomalyDetector
             double validationLoss;
             using (no_grad())
             using (NewDisposeScope())
-                validationLoss = TrimmedMean(-model.LogLikelihood(validation), _experiment.TrimFraction).item<float>();
+                validationLoss = TrimmedMean(-logLikelihood(validation), _experiment.TrimFraction).item<float>();
             if (validationLoss < bestLoss)
             {
                 bestLoss = validationLoss;
@@ -95,10 +99,30 @@ internal sealed class PlainRealNvpDetector : IAnomalyDetector
         float[] scores;
         using (no_grad())
         using (NewDisposeScope())
-            scores = (-model.LogLikelihood(test)).data<float>().ToArray();
+            scores = (-logLikelihood(test)).data<float>().ToArray();
         for (int i = 0; i < scores.Length; i++)
             if (float.IsNaN(scores[i])) scores[i] = float.PositiveInfinity;
         return new DetectionResult(scores, Epochs: Math.Min(epoch, _maxEpochs), BestEpoch: bestEpoch);
+    }
+
+    /// <summary>
+    /// The plain network, or (experiment) the library's own public <see cref="Microsoft.ML.Generative.Flows.RealNvpNetwork"/> with its default
+    /// architecture, on the already standardised rows (its standardisation layer is then the identity).
+    /// </summary>
+    private (nn.Module model, Func<Tensor, Tensor> logLikelihood) CreateModel(int d)
+    {
+        if (!_experiment.LibraryNetwork)
+        {
+            var plain = new PlainRealNvp(d, Couplings, HiddenSize(d));
+            return (plain, plain.LogLikelihood);
+        }
+        var defaults = new RealNvpOptions();
+        var network = new Microsoft.ML.Generative.Flows.RealNvpNetwork(new Microsoft.ML.Generative.Flows.RealNvpArchitecture
+        {
+            Features = d, Couplings = defaults.NumberOfCouplingLayers, HiddenSize = HiddenSize(d), HiddenLayers = defaults.NumberOfHiddenLayers,
+            Activation = defaults.Activation, Normalization = defaults.Normalization, BoundLogScale = defaults.BoundLogScale,
+        }, new float[d], Enumerable.Repeat(1f, d).ToArray());
+        return (network, network.LogLikelihood);
     }
 
     /// <summary>The mean of the smallest (1 - trim) fraction of the per-row losses (the plain mean when trim is 0).</summary>

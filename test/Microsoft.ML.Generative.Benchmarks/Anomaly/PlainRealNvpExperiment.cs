@@ -15,4 +15,13 @@ internal sealed class PlainRealNvpExperiment
     /// towards themselves. Default 0 (plain mean).
     /// </summary>
     public double TrimFraction { get; set; }
+
+    /// <summary>Train the library's public RealNvpNetwork (default architecture: ActNorm, parity/halves masks) instead of the plain network. Default false.</summary>
+    public bool LibraryNetwork { get; set; }
+
+    /// <summary>AdamW decoupled weight decay (like the library's); 0 = plain Adam. Default 0.</summary>
+    public double WeightDecay { get; set; }
+
+    /// <summary>Clip the global gradient norm (like the library's); 0 = no clipping. Default 0.</summary>
+    public double GradientClipNorm { get; set; }
 }

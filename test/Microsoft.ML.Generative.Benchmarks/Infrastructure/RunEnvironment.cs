@@ -16,7 +16,7 @@ internal static class RunEnvironment
 
             Environment: {Environment.ProcessorCount} logical cores{(cpu is null ? "" : $" ({cpu})")}, TorchSharp intra-op threads {get_num_threads()}, inter-op threads {get_num_interop_threads()}, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, TorchSharp {PackageVersion(typeof(TorchSharp.torch))}, ML.NET {PackageVersion(typeof(MLContext))}, load average at start {LoadAverage()}.
 
-            """;
+            """ + Environment.NewLine;
     }
 
     /// <summary>The informational (package) version of the assembly defining <paramref name="type"/>, without source-control suffix.</summary>
