@@ -7,7 +7,7 @@ namespace Microsoft.ML.Generative.Data
 {
     /// <summary>
     /// The lazy IDataView a transformer's Transform returns: the input's columns plus the model's outputs, scored
-    /// in batches. Its cursor reads pass-through columns from one cursor on the source and the model's input column
+    /// in batches. Its cursor reads pass-through columns from one cursor on the source and the model's input columns
     /// from a second, look-ahead cursor on the same source (cursoring is repeatable by the IDataView contract), so
     /// the model is called once per batch rather than once per row, and no input column has to be buffered.
     /// </summary>
@@ -15,13 +15,13 @@ namespace Microsoft.ML.Generative.Data
     {
         private readonly IDataView _source;
         private readonly IBatchScoringModel _model;
-        private readonly DataViewSchema.Column _inputColumn;
+        private readonly IReadOnlyList<DataViewSchema.Column> _inputColumns;
 
         public BatchScoringDataView(IDataView source, IBatchScoringModel model)
         {
             _source = source ?? throw new ArgumentNullException(nameof(source));
             _model = model;
-            _inputColumn = model.CheckInputSchema(source.Schema);
+            _inputColumns = model.CheckInputSchema(source.Schema);
             Schema = ScoredSchema.Build(source.Schema, model.OutputColumns);
         }
 
@@ -47,8 +47,8 @@ namespace Microsoft.ML.Generative.Data
             if (!activeOutputs.Any(a => a))
                 return new BatchScoringCursor(this, main, null, null, activeOutputs);
 
-            var lookAhead = _source.GetRowCursor(new[] { _inputColumn });
-            var scorer = _model.CreateScorer(lookAhead, _inputColumn, _model.ScoringBatchSize);
+            var lookAhead = _source.GetRowCursor(_inputColumns);
+            var scorer = _model.CreateScorer(lookAhead, _inputColumns, activeOutputs, _model.ScoringBatchSize);
             return new BatchScoringCursor(this, main, lookAhead, scorer, activeOutputs);
         }
 

@@ -12,13 +12,13 @@ namespace Microsoft.ML.Generative.Data
     internal sealed class BatchScoringRowMapper : IRowToRowMapper
     {
         private readonly IBatchScoringModel _model;
-        private readonly DataViewSchema.Column _inputColumn;
+        private readonly IReadOnlyList<DataViewSchema.Column> _inputColumns;
 
         public BatchScoringRowMapper(DataViewSchema inputSchema, IBatchScoringModel model)
         {
             InputSchema = inputSchema ?? throw new ArgumentNullException(nameof(inputSchema));
             _model = model;
-            _inputColumn = model.CheckInputSchema(inputSchema);
+            _inputColumns = model.CheckInputSchema(inputSchema);
             OutputSchema = ScoredSchema.Build(inputSchema, model.OutputColumns);
         }
 
@@ -31,7 +31,7 @@ namespace Microsoft.ML.Generative.Data
             foreach (var c in dependingColumns)
             {
                 if (c.Index < InputSchema.Count) needed.Add(c.Index);
-                else needed.Add(_inputColumn.Index);
+                else foreach (var input in _inputColumns) needed.Add(input.Index);
             }
             return InputSchema.Where(c => needed.Contains(c.Index)).ToArray();
         }
@@ -42,7 +42,7 @@ namespace Microsoft.ML.Generative.Data
             var active = new bool[_model.OutputColumns.Count];
             foreach (var c in activeColumns)
                 if (c.Index >= inputCount) active[c.Index - inputCount] = true;
-            var scorer = active.Any(a => a) ? _model.CreateScorer(input, _inputColumn, 1) : null;
+            var scorer = active.Any(a => a) ? _model.CreateScorer(input, _inputColumns, active, 1) : null;
             return new ScoredRow(this, input, scorer, active);
         }
 

@@ -52,8 +52,10 @@ namespace Microsoft.ML.Generative.Persistence
                     throw Corrupt(expectedKind, $"it holds a '{kind}' model");
                 long length = r.ReadInt64();
                 byte[] hash = r.ReadBytes(32);
-                if (length < 0 || length > container.Length)
+                if (length < 0)
                     throw Corrupt(expectedKind, "its length field is invalid");
+                if (length > container.Length - r.BaseStream.Position)
+                    throw Corrupt(expectedKind, "it is truncated");
                 byte[] body = r.ReadBytes((int)length);
                 if (body.Length != length)
                     throw Corrupt(expectedKind, "it is truncated");

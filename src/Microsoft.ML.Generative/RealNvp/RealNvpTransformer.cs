@@ -146,15 +146,14 @@ namespace Microsoft.ML.Generative
                 };
             }
 
-            public string InputColumnName => _model.FeatureColumnName;
             public IReadOnlyList<ScoredColumn> OutputColumns { get; }
             public int ScoringBatchSize => _model.ScoringBatchSize;
 
-            public DataViewSchema.Column CheckInputSchema(DataViewSchema schema)
-                => VectorColumn.Check(schema, _model.FeatureColumnName, _model.Features).column;
+            public IReadOnlyList<DataViewSchema.Column> CheckInputSchema(DataViewSchema schema)
+                => new[] { VectorColumn.Check(schema, _model.FeatureColumnName, _model.Features).column };
 
-            public RowBatchScorer CreateScorer(DataViewRow inputRow, DataViewSchema.Column inputColumn, int capacity)
-                => new RealNvpBatchScorer(_model, inputRow, inputColumn, capacity);
+            public RowBatchScorer CreateScorer(DataViewRow inputRow, IReadOnlyList<DataViewSchema.Column> inputColumns, bool[] activeOutputs, int capacity)
+                => new RealNvpBatchScorer(_model, inputRow, inputColumns[0], capacity);
         }
     }
 }

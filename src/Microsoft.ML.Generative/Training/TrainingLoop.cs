@@ -33,10 +33,12 @@ namespace Microsoft.ML.Generative.Training
             double? bestLoss = null;
             var stopReason = TrainingStopReason.MaxEpochsReached;
             using var best = new SnapshotHolder(ModelStateSnapshot.Capture(model));
+            var budget = Stopwatch.StartNew();
+            long step = 0;
+            bool outOfTime = false;
 
             for (int epoch = 1; epoch <= settings.MaxEpochs; epoch++)
             {
-                SetLearningRate(optimizer, settings, epoch);
                 model.train();
                 objective.StartEpoch(epoch);
                 var clock = Stopwatch.StartNew();
@@ -46,6 +48,12 @@ namespace Microsoft.ML.Generative.Training
                 for (int b = 0; b < objective.BatchesPerEpoch && !diverged; b++)
                 {
                     throwIfCanceled();
+                    if (settings.MaxTrainingTime is TimeSpan limit && budget.Elapsed >= limit)
+                    {
+                        outOfTime = true;
+                        break;
+                    }
+                    SetLearningRate(optimizer, settings, step++, objective.BatchesPerEpoch, budget.Elapsed);
                     using var scope = NewDisposeScope();
                     optimizer.zero_grad();
                     var (loss, batchItems) = objective.TrainingBatch(b);
@@ -83,6 +91,13 @@ namespace Microsoft.ML.Generative.Training
                     break;
                 }
 
+                if (outOfTime && items == 0)
+                {
+                    stopReason = TrainingStopReason.TimeLimitReached;
+                    channel.InfoInvariant($"Training time limit {settings.MaxTrainingTime:g} reached before epoch {epoch}; keeping the weights of epoch {bestEpoch}.");
+                    break;
+                }
+
                 double trainLoss = items > 0 ? lossSum / items : double.NaN;
                 double? validationLoss;
                 model.eval();
@@ -107,6 +122,13 @@ namespace Microsoft.ML.Generative.Training
                 string validation = validationLoss is double v ? FormattableString.Invariant($", validation loss {v:F4}") : "";
                 channel.InfoInvariant($"Epoch {epoch}/{settings.MaxEpochs}: training loss {trainLoss:F4}{validation}{(improved ? " (best)" : "")}, {throughput:F0} {objective.ItemName}/s, {clock.Elapsed.TotalSeconds:F1}s");
 
+                if (outOfTime || (settings.MaxTrainingTime is TimeSpan l && budget.Elapsed >= l))
+                {
+                    stopReason = TrainingStopReason.TimeLimitReached;
+                    channel.InfoInvariant($"Training time limit {settings.MaxTrainingTime:g} reached during epoch {epoch}; keeping the weights of epoch {bestEpoch}.");
+                    break;
+                }
+
                 if (settings.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= settings.EarlyStoppingPatience)
                 {
                     stopReason = TrainingStopReason.EarlyStopping;
@@ -122,11 +144,15 @@ namespace Microsoft.ML.Generative.Training
             return new TrainingSummary(history, bestEpoch, bestLoss, stopReason, skippedSteps);
         }
 
-        private static void SetLearningRate(optim.Optimizer optimizer, TrainingSettings settings, int epoch)
+        /// <summary>Cosine decay by step (and by time, when there is a time budget): progress 0 gives the full rate, 1 the final fraction.</summary>
+        private static void SetLearningRate(optim.Optimizer optimizer, TrainingSettings settings, long step, int stepsPerEpoch, TimeSpan elapsed)
         {
             double f = settings.FinalLearningRateFraction;
             if (f >= 1.0) return;
-            double progress = settings.MaxEpochs <= 1 ? 0 : (epoch - 1) / (double)(settings.MaxEpochs - 1);
+            long totalSteps = (long)settings.MaxEpochs * Math.Max(1, stepsPerEpoch);
+            double progress = totalSteps <= 1 ? 0 : Math.Min(1, step / (double)(totalSteps - 1));
+            if (settings.MaxTrainingTime is TimeSpan limit && limit > TimeSpan.Zero)
+                progress = Math.Max(progress, Math.Min(1, elapsed / limit));
             double lr = settings.LearningRate * (f + (1 - f) * 0.5 * (1 + Math.Cos(Math.PI * progress)));
             foreach (var group in optimizer.ParamGroups)
                 group.LearningRate = lr;

@@ -10,7 +10,12 @@ namespace Microsoft.ML.Generative.Training
         public double GradientClipNorm { get; init; }
         /// <summary>Epochs without improvement of the monitored loss before stopping; 0 disables early stopping.</summary>
         public int EarlyStoppingPatience { get; init; }
-        /// <summary>Cosine decay of the learning rate to this fraction of it over MaxEpochs; 1 keeps it constant.</summary>
+        /// <summary>Cosine decay of the learning rate, step by step, to this fraction of it over the run; 1 keeps it constant.</summary>
         public double FinalLearningRateFraction { get; init; } = 1.0;
+        /// <summary>
+        /// Wall-clock budget for training (steps and validation passes); null for none. When set, the cosine schedule follows whichever of
+        /// steps or time is further along, and training ends (after a validation pass) once the budget is used.
+        /// </summary>
+        public System.TimeSpan? MaxTrainingTime { get; init; }
     }
 }

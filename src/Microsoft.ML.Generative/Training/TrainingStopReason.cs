@@ -9,5 +9,7 @@ namespace Microsoft.ML.Generative.Training
         EarlyStopping,
         /// <summary>The training loss became NaN or infinite; the model holds the best weights seen before that.</summary>
         Diverged,
+        /// <summary>The MaxTrainingTime budget was used up; the model holds the best weights seen by then.</summary>
+        TimeLimitReached,
     }
 }
