@@ -6,7 +6,7 @@ namespace Microsoft.ML.Generative
     /// <summary>Entry point: <c>mlContext.Generative()</c>.</summary>
     public static class GenerativeMLContextExtensions
     {
-        /// <summary>The catalog of exact-likelihood generative models (normalizing flows, ...).</summary>
+        /// <summary>The catalog of exact-likelihood generative models: Real NVP normalizing flows and character-level RNN language models.</summary>
         public static GenerativeCatalog Generative(this MLContext mlContext)
             => new GenerativeCatalog(mlContext ?? throw new ArgumentNullException(nameof(mlContext)));
 
@@ -42,5 +42,21 @@ namespace Microsoft.ML.Generative
         /// <summary>A Real NVP flow configured by <paramref name="options"/>.</summary>
         public RealNvpEstimator RealNvp(RealNvpOptions options)
             => new RealNvpEstimator(_environment, options ?? throw new ArgumentNullException(nameof(options)));
+
+        /// <summary>A character-level RNN language model on <paramref name="textColumnName"/> with default options (see <see cref="CharRnnOptions"/>).</summary>
+        /// <param name="textColumnName">A Text (string) column. Default "Text".</param>
+        /// <param name="contextMode">Independent rows (default) or lines of one long text.</param>
+        /// <param name="maxEpochs">Maximum passes over the data (early stopping usually ends sooner). Default 50.</param>
+        public CharRnnEstimator CharRnn(string textColumnName = "Text", CharRnnContextMode contextMode = CharRnnContextMode.Rows, int maxEpochs = 50)
+            => new CharRnnEstimator(_environment, new CharRnnOptions
+            {
+                TextColumnName = textColumnName,
+                ContextMode = contextMode,
+                MaxEpochs = maxEpochs,
+            });
+
+        /// <summary>A character-level RNN language model configured by <paramref name="options"/>.</summary>
+        public CharRnnEstimator CharRnn(CharRnnOptions options)
+            => new CharRnnEstimator(_environment, options ?? throw new ArgumentNullException(nameof(options)));
     }
 }

@@ -1,15 +1,20 @@
 // A separate process for the persistence tests: loads a saved pipeline zip with public ML.NET APIs only, as an
 // application would, and scores rows through Transform and through a PredictionEngine.
-//   usage: ModelHost <model.zip> <input.csv> <output.bin>
+//   usage: ModelHost <model.zip> <input.csv> <output.bin>            (a Real NVP pipeline)
+//          ModelHost charrnn <model.zip> <input.txt> <output.bin>    (a char-RNN pipeline)
 // input.csv: header "A,B,C", then rows of floats written with round-trip precision.
 // output.bin: for every row via Transform, then for every row via PredictionEngine:
 //             Score, LogLikelihood, then the Latent values (float32 each).
+// input.txt: one text row per line (UTF-8). output.bin: for every row via Transform, then via PredictionEngine:
+//             LogLikelihood, Score, BitsPerCharacter, then the Embedding values (float32 each).
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
+if (args.Length == 4 && args[0] == "charrnn")
+    return CharRnnHost.Run(args[1], args[2], args[3]);
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("usage: ModelHost <model.zip> <input.csv> <output.bin>");
+    Console.Error.WriteLine("usage: ModelHost <model.zip> <input.csv> <output.bin> | ModelHost charrnn <model.zip> <input.txt> <output.bin>");
     return 2;
 }
 var ml = new MLContext(seed: 0);
@@ -51,4 +56,48 @@ public sealed class HostPrediction
     public float Score { get; set; }
     public float LogLikelihood { get; set; }
     public float[] Latent { get; set; }
+}
+
+/// <summary>Scores a text file with a saved char-RNN pipeline (input column "Text").</summary>
+public static class CharRnnHost
+{
+    public static int Run(string modelPath, string inputPath, string outputPath)
+    {
+        var ml = new MLContext(seed: 0);
+        var model = ml.Model.Load(modelPath, out _);
+        var rows = File.ReadAllLines(inputPath).Select(l => new TextRow { Text = l }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        using var w = new BinaryWriter(File.Create(outputPath));
+        var scored = model.Transform(data);
+        foreach (var p in ml.Data.CreateEnumerable<TextPrediction>(scored, reuseRowObject: false))
+            Write(w, p);
+        var engine = ml.Model.CreatePredictionEngine<TextRow, TextPrediction>(model);
+        foreach (var row in rows)
+            Write(w, engine.Predict(row));
+        return 0;
+    }
+
+    private static void Write(BinaryWriter w, TextPrediction p)
+    {
+        w.Write(p.LogLikelihood);
+        w.Write(p.Score);
+        w.Write(p.BitsPerCharacter);
+        foreach (var v in p.Embedding) w.Write(v);
+    }
+}
+
+/// <summary>Input of the char-RNN pipeline.</summary>
+public sealed class TextRow
+{
+    public string Text { get; set; }
+}
+
+/// <summary>The char-RNN outputs read back.</summary>
+public sealed class TextPrediction
+{
+    public string Text { get; set; }
+    public float LogLikelihood { get; set; }
+    public float Score { get; set; }
+    public float BitsPerCharacter { get; set; }
+    public float[] Embedding { get; set; }
 }

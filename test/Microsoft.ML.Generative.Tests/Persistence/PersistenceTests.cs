@@ -169,7 +169,7 @@ public class PersistenceTests : IClassFixture<TrainedFlowFixture>, IDisposable
         return null;
     }
 
-    private static string ModelHostPath()
+    internal static string ModelHostPath()
     {
         // test/Microsoft.ML.Generative.Tests/bin/<Configuration>/net10.0/ -> test/Microsoft.ML.Generative.ModelHost/bin/<Configuration>/net10.0/
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));

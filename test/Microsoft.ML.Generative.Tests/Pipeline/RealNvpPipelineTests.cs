@@ -171,7 +171,7 @@ public class RealNvpPipelineTests : IClassFixture<TrainedFlowFixture>
     }
 
     /// <summary>SchemaShape.Create is internal to ML.NET (estimator chains call it); tests reach it by reflection.</summary>
-    private static SchemaShape SchemaShapeOf(DataViewSchema schema)
+    internal static SchemaShape SchemaShapeOf(DataViewSchema schema)
         => (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!
             .Invoke(null, new object[] { schema })!;
 

@@ -1,0 +1,157 @@
+using System;
+
+namespace Microsoft.ML.Generative
+{
+    /// <summary>
+    /// Options of <see cref="CharRnnEstimator"/>, a character-level recurrent language model
+    /// p(x_1..x_n) = prod_k p(x_k | x_&lt;k). Defaults suit a few thousand to a few million characters on a CPU.
+    /// </summary>
+    public sealed class CharRnnOptions
+    {
+        /// <summary>Input column of type Text (string). Missing values are scored as empty rows. Default "Text".</summary>
+        public string TextColumnName { get; set; } = "Text";
+
+        /// <summary>How rows are read while training: independent rows or one long stream. Default <see cref="CharRnnContextMode.Rows"/>.</summary>
+        public CharRnnContextMode ContextMode { get; set; } = CharRnnContextMode.Rows;
+
+        // ----- architecture -----
+
+        /// <summary>The recurrent cell. Default <see cref="CharRnnCellType.Lstm"/>.</summary>
+        public CharRnnCellType CellType { get; set; } = CharRnnCellType.Lstm;
+
+        /// <summary>Number of stacked recurrent layers. Default 2.</summary>
+        public int NumberOfLayers { get; set; } = 2;
+
+        /// <summary>Size of each layer's hidden state (and of <c>Embedding</c>, doubled when <see cref="Bidirectional"/>). Default 256.</summary>
+        public int HiddenSize { get; set; } = 256;
+
+        /// <summary>Size of the learned character embedding fed to the first layer. Default 64.</summary>
+        public int EmbeddingSize { get; set; } = 64;
+
+        /// <summary>Dropout on the embeddings, between layers and before the output layer, while training. Default 0.1.</summary>
+        public float Dropout { get; set; } = 0.1f;
+
+        /// <summary>Where each row's initial hidden state comes from. Default <see cref="CharRnnInitialState.Zeros"/>.</summary>
+        public CharRnnInitialState InitialState { get; set; } = CharRnnInitialState.Zeros;
+
+        /// <summary>
+        /// A vector-of-Single column that conditions each row (required when <see cref="InitialState"/> is
+        /// <see cref="CharRnnInitialState.Condition"/>, and only allowed then; Rows mode only). Default null.
+        /// </summary>
+        public string ConditionColumnName { get; set; }
+
+        /// <summary>
+        /// Also train a backward model on the reversed rows; <c>Embedding</c> is then [h_forward; h_backward], as in a
+        /// bidirectional RNN. LogLikelihood, Score and generation use the forward model. Doubles training time. Default false.
+        /// </summary>
+        public bool Bidirectional { get; set; }
+
+        /// <summary>
+        /// Most characters kept in the vocabulary (the most frequent in the training data); the rest, and characters never
+        /// seen in training, are scored as one unknown symbol. Default 1000.
+        /// </summary>
+        public int MaxVocabularySize { get; set; } = 1000;
+
+        // ----- training -----
+
+        /// <summary>Characters per training window: gradients flow back at most this far (truncated BPTT). Default 128.</summary>
+        public int SequenceLength { get; set; } = 128;
+
+        /// <summary>Rows (Rows mode) or parallel text segments (Stream mode) per optimizer step. Default 64.</summary>
+        public int BatchSize { get; set; } = 64;
+
+        /// <summary>Maximum passes over the training text (early stopping or <see cref="MaxTrainingTime"/> may end sooner). Default 50.</summary>
+        public int MaxEpochs { get; set; } = 50;
+
+        /// <summary>
+        /// Wall-clock budget for training, including validation passes; null for none. With a budget the cosine schedule
+        /// follows time (or steps, whichever is further along), and results depend on the machine's speed. Default null.
+        /// </summary>
+        public TimeSpan? MaxTrainingTime { get; set; }
+
+        /// <summary>AdamW learning rate. Default 3e-3.</summary>
+        public float LearningRate { get; set; } = 3e-3f;
+
+        /// <summary>Decay of the learning rate. Default <see cref="Generative.LearningRateSchedule.Cosine"/> (to 1% of it, step by step, over MaxEpochs or MaxTrainingTime).</summary>
+        public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Cosine;
+
+        /// <summary>AdamW decoupled weight decay. Default 0.01.</summary>
+        public float WeightDecay { get; set; } = 0.01f;
+
+        /// <summary>Clip the global gradient norm to this value (recurrent nets need it); 0 disables. Default 1.</summary>
+        public float GradientClipNorm { get; set; } = 1f;
+
+        /// <summary>
+        /// Held out to choose the best epoch and stop early: a seeded random share of the rows (Rows mode) or the last
+        /// rows of the text (Stream mode). 0 monitors the training loss. Default 0.1.
+        /// </summary>
+        public float ValidationFraction { get; set; } = 0.1f;
+
+        /// <summary>Stop after this many epochs without a better validation loss, keeping the best weights; 0 never stops early. Default 5.</summary>
+        public int EarlyStoppingPatience { get; set; } = 5;
+
+        /// <summary>Teacher forcing (default) or a scheduled-sampling schedule.</summary>
+        public ScheduledSampling ScheduledSampling { get; set; } = ScheduledSampling.TeacherForcing;
+
+        /// <summary>The schedule's k (see <see cref="Generative.ScheduledSampling"/>); null for the schedule's default.</summary>
+        public double? SamplingScheduleParameter { get; set; }
+
+        /// <summary>Cap on the probability of feeding the model's own sample. Default 0.25.</summary>
+        public float MaxSamplingProbability { get; set; } = 0.25f;
+
+        /// <summary>Seed of weight initialisation, dropout, the validation split and shuffling. Default null: drawn from the MLContext's seed.</summary>
+        public int? Seed { get; set; }
+
+        // ----- execution -----
+
+        /// <summary>TorchSharp intra-op threads during Fit (process-wide; restored afterwards). Default null: unchanged.</summary>
+        public int? NumberOfThreads { get; set; }
+
+        /// <summary>"cpu" (default) or "cuda" / "cuda:N" (needs a CUDA build of libtorch in the application).</summary>
+        public string Device { get; set; } = "cpu";
+
+        /// <summary>Rows scored per model call inside a cursor. Default 256.</summary>
+        public int ScoringBatchSize { get; set; } = 256;
+
+        internal void Validate()
+        {
+            static void Check(bool ok, string name, object value, string expected)
+            {
+                if (!ok) throw new ArgumentOutOfRangeException(name, value, $"CharRnnOptions.{name} must be {expected}.");
+            }
+            if (string.IsNullOrWhiteSpace(TextColumnName)) throw new ArgumentException("CharRnnOptions.TextColumnName must be a column name.", nameof(TextColumnName));
+            Check(Enum.IsDefined(ContextMode), nameof(ContextMode), ContextMode, "a defined CharRnnContextMode");
+            Check(Enum.IsDefined(CellType), nameof(CellType), CellType, "a defined CharRnnCellType");
+            Check(NumberOfLayers >= 1, nameof(NumberOfLayers), NumberOfLayers, ">= 1");
+            Check(HiddenSize >= 1, nameof(HiddenSize), HiddenSize, ">= 1");
+            Check(EmbeddingSize >= 1, nameof(EmbeddingSize), EmbeddingSize, ">= 1");
+            Check(Dropout >= 0 && Dropout < 1, nameof(Dropout), Dropout, "in [0, 1)");
+            Check(Enum.IsDefined(InitialState), nameof(InitialState), InitialState, "a defined CharRnnInitialState");
+            bool conditioned = InitialState == CharRnnInitialState.Condition;
+            if (conditioned && string.IsNullOrWhiteSpace(ConditionColumnName))
+                throw new ArgumentException("CharRnnOptions.InitialState is Condition: set ConditionColumnName to a vector-of-Single column.", nameof(ConditionColumnName));
+            if (!conditioned && ConditionColumnName != null)
+                throw new ArgumentException("CharRnnOptions.ConditionColumnName is set: also set InitialState = CharRnnInitialState.Condition.", nameof(ConditionColumnName));
+            if (conditioned && ContextMode == CharRnnContextMode.Stream)
+                throw new ArgumentException("A conditioning vector belongs to one row: use ContextMode = Rows with InitialState = Condition.", nameof(ContextMode));
+            Check(MaxVocabularySize >= 1, nameof(MaxVocabularySize), MaxVocabularySize, ">= 1");
+            Check(SequenceLength >= 1, nameof(SequenceLength), SequenceLength, ">= 1");
+            Check(BatchSize >= 1, nameof(BatchSize), BatchSize, ">= 1");
+            Check(MaxEpochs >= 1, nameof(MaxEpochs), MaxEpochs, ">= 1");
+            Check(MaxTrainingTime is null || MaxTrainingTime > TimeSpan.Zero, nameof(MaxTrainingTime), MaxTrainingTime, "null or positive");
+            Check(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
+            Check(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), LearningRateSchedule, "a defined LearningRateSchedule");
+            Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, ">= 0");
+            Check(GradientClipNorm >= 0 && float.IsFinite(GradientClipNorm), nameof(GradientClipNorm), GradientClipNorm, ">= 0");
+            Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "in [0, 1)");
+            Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, ">= 0");
+            Check(Enum.IsDefined(ScheduledSampling), nameof(ScheduledSampling), ScheduledSampling, "a defined ScheduledSampling");
+            Check(SamplingScheduleParameter is null || ScheduledSamplingMath.IsValidParameter(ScheduledSampling, SamplingScheduleParameter.Value),
+                nameof(SamplingScheduleParameter), SamplingScheduleParameter, "null or valid for the schedule (Linear: > 0; Exponential: in (0, 1); InverseSigmoid: >= 1)");
+            Check(MaxSamplingProbability >= 0 && MaxSamplingProbability <= 1, nameof(MaxSamplingProbability), MaxSamplingProbability, "in [0, 1]");
+            Check(NumberOfThreads is null || NumberOfThreads >= 1, nameof(NumberOfThreads), NumberOfThreads, "null or >= 1");
+            Check(ScoringBatchSize >= 1, nameof(ScoringBatchSize), ScoringBatchSize, ">= 1");
+            TorchDevice.Parse(Device);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Microsoft.ML.Data;
+using Microsoft.ML.Generative.Data;
+using Microsoft.ML.Generative.MLNetInternals;
+using Microsoft.ML.Generative.Persistence;
+using Microsoft.ML.Generative.Sequence;
+using Microsoft.ML.Generative.Training;
+using Microsoft.ML.Runtime;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Generative
+{
+    /// <summary>
+    /// A trained character-level language model. <see cref="Transform"/> keeps every input column and adds:
+    /// <list type="bullet">
+    /// <item><description><c>LogLikelihood</c> (float): log p(row) in nats, the sum of log p(x_k | x_&lt;k) over the row's characters and the end-of-row symbol, from the initial state.</description></item>
+    /// <item><description><c>Score</c> (float): -LogLikelihood / (characters + 1), the mean negative log-likelihood per character; higher = more unusual. Comparable across rows of different lengths.</description></item>
+    /// <item><description><c>BitsPerCharacter</c> (float): Score / ln 2.</description></item>
+    /// <item><description><c>Embedding</c> (vector of float): the top layer's hidden state after the row's last character ([forward; backward] when bidirectional).</description></item>
+    /// </list>
+    /// A "character" is a Unicode scalar value. Characters not in the training vocabulary are scored as the unknown
+    /// symbol, whose probability is what the model learned for rare characters (usually very low: unknown characters
+    /// make a row look unusual, as they should). Empty and missing texts are valid rows (only the end-of-row symbol
+    /// is scored). Long rows are read in chunks, so there is no length limit beyond memory for the text itself.
+    /// Rows are scored in batches inside the cursor; Transform is safe to use from several threads at once.
+    /// </summary>
+    public sealed class CharRnnTransformer : ITransformer, IDisposable
+    {
+        /// <summary>Name of the log-likelihood column.</summary>
+        public const string LogLikelihoodColumnName = "LogLikelihood";
+        /// <summary>Name of the per-character anomaly score column.</summary>
+        public const string ScoreColumnName = "Score";
+        /// <summary>Name of the bits-per-character column.</summary>
+        public const string BitsPerCharacterColumnName = "BitsPerCharacter";
+        /// <summary>Name of the hidden-state feature column.</summary>
+        public const string EmbeddingColumnName = "Embedding";
+
+        internal const string LoaderSignature = "GenerativeCharRnn";
+        internal const string ModelSignature = "GENCRNN ";
+
+        private readonly IHost _host;
+        private readonly ScoringModel _scoring;
+
+        internal CharRnnTransformer(IHostEnvironment env, CharRnnModel model)
+        {
+            _host = env.Register(nameof(CharRnnTransformer));
+            Model = model;
+            _scoring = new ScoringModel(model);
+        }
+
+        internal CharRnnModel Model { get; }
+
+        /// <summary>Name of the input text column.</summary>
+        public string TextColumnName => Model.TextColumnName;
+
+        /// <summary>Name of the conditioning vector column, or null.</summary>
+        public string ConditionColumnName => Model.ConditionColumnName;
+
+        /// <summary>The context mode the model was trained in.</summary>
+        public CharRnnContextMode ContextMode => Model.ContextMode;
+
+        /// <summary>Size of the <c>Embedding</c> column.</summary>
+        public int EmbeddingSize => Model.EmbeddingSize;
+
+        /// <summary>The characters the model knows (Unicode scalar values), without the end-of-row and unknown symbols.</summary>
+        public IReadOnlyList<string> Vocabulary => Model.Vocabulary.CodePoints.Select(c => new Rune(c).ToString()).ToArray();
+
+        /// <summary>Training history of the (forward) model.</summary>
+        public TrainingSummary TrainingSummary => Model.TrainingSummary;
+
+        /// <summary>Training history of the backward model when bidirectional, else null.</summary>
+        public TrainingSummary BackwardTrainingSummary => Model.BackwardTrainingSummary;
+
+        /// <summary>Always true: the transformer maps rows one to one.</summary>
+        public bool IsRowToRowMapper => true;
+
+        /// <summary>The input schema plus LogLikelihood, Score, BitsPerCharacter and Embedding.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">The text column (or condition column) is missing or has the wrong type.</exception>
+        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+        {
+            _scoring.CheckInputSchema(inputSchema ?? throw new ArgumentNullException(nameof(inputSchema)));
+            return ScoredSchema.Build(inputSchema, _scoring.OutputColumns);
+        }
+
+        /// <summary>Adds the output columns, lazily: nothing is computed until the result is cursored.</summary>
+        public IDataView Transform(IDataView input) => new BatchScoringDataView(input ?? throw new ArgumentNullException(nameof(input)), _scoring);
+
+        /// <summary>A row-to-row mapper for single predictions (used by PredictionEngine).</summary>
+        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+            => new BatchScoringRowMapper(inputSchema ?? throw new ArgumentNullException(nameof(inputSchema)), _scoring);
+
+        /// <summary>
+        /// Generates text: reads the start of a row, then <paramref name="prompt"/>, then draws one character at a time.
+        /// The result starts with the prompt. In Rows mode generation ends at the end-of-row symbol (or after
+        /// <paramref name="maxLength"/> characters); in Stream mode the end-of-row symbol is written as a line break
+        /// and generation runs to <paramref name="maxLength"/>. The unknown symbol is never drawn.
+        /// </summary>
+        /// <param name="prompt">Text to continue (in Stream mode it may span lines). Characters outside the vocabulary are read as the unknown symbol. Default "".</param>
+        /// <param name="maxLength">Most characters to add after the prompt. Default 500.</param>
+        /// <param name="temperature">Divides the logits: below 1 is more conservative, above 1 more varied, 0 always takes the most likely character. Default 1.</param>
+        /// <param name="seed">Seed of the draws; the same seed gives the same text. Default null: drawn from the context's random source.</param>
+        /// <param name="topK">Draw only among the k most likely characters; null for all. Default null.</param>
+        /// <param name="condition">The conditioning vector (required when the model was trained with a condition column, else must be null).</param>
+        public string Generate(string prompt = "", int maxLength = 500, float temperature = 1f, int? seed = null, int? topK = null, float[] condition = null)
+        {
+            prompt ??= "";
+            if (maxLength < 0) throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "maxLength must be >= 0.");
+            if (!(temperature >= 0) || float.IsInfinity(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be a finite number >= 0.");
+            if (topK is int k && k < 1) throw new ArgumentOutOfRangeException(nameof(topK), topK, "topK must be null or >= 1.");
+            var ids = EncodePrompt(prompt);
+            using var scope = NewDisposeScope();
+            var conditionTensor = ConditionTensor(condition);
+            using var generator = new Generator((ulong)(seed ?? _host.Rand.Next()), CPU);
+            return prompt + CharRnnSampler.Generate(Model.Forward, Model.Vocabulary, ids, conditionTensor, maxLength, temperature, topK,
+                stopAtBoundary: Model.ContextMode == CharRnnContextMode.Rows, generator);
+        }
+
+        /// <summary>
+        /// The log-probability of every character of <paramref name="text"/> given the ones before it (from the initial
+        /// state, as in scoring), followed by the end-of-row entry. Their sum is the row's LogLikelihood.
+        /// </summary>
+        /// <param name="text">The row (null is treated as empty).</param>
+        /// <param name="condition">The conditioning vector when the model has a condition column, else null.</param>
+        public IReadOnlyList<CharacterScore> ScoreCharacters(string text, float[] condition = null)
+        {
+            text ??= "";
+            var runes = text.EnumerateRunes().ToArray();
+            var ids = Model.Encode(text, out _);
+            float[] conditions = null;
+            if (Model.ConditionSize > 0 || condition != null)
+            {
+                CheckCondition(condition);
+                conditions = condition;
+            }
+            var perPosition = new float[1][];
+            RowLikelihood.Score(Model.Forward, new[] { ids }, conditions, CharRnnModel.ScoringChunkLength, new double[1], null, perPosition);
+            var result = new CharacterScore[ids.Length + 1];
+            for (int i = 0; i < ids.Length; i++)
+                result[i] = new CharacterScore(i, runes[i].ToString(), perPosition[0][i], ids[i] == CharVocabulary.UnknownId, false);
+            result[ids.Length] = new CharacterScore(ids.Length, "", perPosition[0][ids.Length], false, true);
+            return result;
+        }
+
+        /// <summary>
+        /// The model's distribution of the next character after <paramref name="prefix"/> (from the initial state): each
+        /// known character, "" for the end of the row and "\uFFFD" for the unknown symbol, with its probability. Sums to 1.
+        /// </summary>
+        public IReadOnlyDictionary<string, float> NextCharacterProbabilities(string prefix, float[] condition = null)
+        {
+            prefix ??= "";
+            var ids = Model.Encode(prefix, out _);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var conditionTensor = ConditionTensor(condition);
+            var input = new long[ids.Length + 1];
+            for (int i = 0; i < ids.Length; i++) input[i + 1] = ids[i];
+            var device = Model.Device;
+            var (logits, _, _) = Model.Forward.Run(tensor(input, new long[] { 1, input.Length }).to(device), Model.Forward.InitialState(1, conditionTensor));
+            var probabilities = nn.functional.softmax(logits[0, -1].to(float64), 0).cpu().data<double>().ToArray();
+            var result = new Dictionary<string, float>(probabilities.Length);
+            for (int id = 0; id < probabilities.Length; id++)
+                result[id == CharVocabulary.BoundaryId ? "" : Model.Vocabulary.Text(id)] = (float)probabilities[id];
+            return result;
+        }
+
+        /// <summary>In Stream mode a line break in the prompt is the end-of-row symbol, as in training.</summary>
+        private int[] EncodePrompt(string prompt)
+        {
+            if (Model.ContextMode != CharRnnContextMode.Stream) return Model.Encode(prompt, out _);
+            var lines = prompt.Replace("\r\n", "\n").Split('\n');
+            var ids = new List<int>();
+            for (int i = 0; i < lines.Length; i++)
+            {
+                if (i > 0) ids.Add(CharVocabulary.BoundaryId);
+                ids.AddRange(Model.Encode(lines[i], out _));
+            }
+            return ids.ToArray();
+        }
+
+        private Tensor ConditionTensor(float[] condition)
+        {
+            if (Model.ConditionSize == 0 && condition is null) return null;
+            CheckCondition(condition);
+            return tensor(condition, new long[] { 1, condition.Length }).to(Model.Device);
+        }
+
+        private void CheckCondition(float[] condition)
+        {
+            if (Model.ConditionSize == 0)
+                throw new ArgumentException("This model was trained without a condition column; pass condition: null.", nameof(condition));
+            if (condition is null || condition.Length != Model.ConditionSize)
+                throw new ArgumentException($"This model was trained with condition column '{Model.ConditionColumnName}': pass a vector of {Model.ConditionSize} values.", nameof(condition));
+            for (int i = 0; i < condition.Length; i++)
+                if (!float.IsFinite(condition[i]))
+                    throw new ArgumentException($"Condition value {i} is {condition[i]}; expected a finite number.", nameof(condition));
+        }
+
+        void ICanSaveModel.Save(ModelSaveContext ctx)
+            => ModelZipEntry.Save(ctx, ModelZipEntry.Version(ModelSignature, LoaderSignature), CharRnnModelSerializer.Serialize(Model));
+
+        /// <summary>Releases the networks' native memory.</summary>
+        public void Dispose() => Model.Dispose();
+
+        /// <summary>Adapts the model to the batching data view and row mapper.</summary>
+        private sealed class ScoringModel : IBatchScoringModel
+        {
+            private readonly CharRnnModel _model;
+
+            public ScoringModel(CharRnnModel model)
+            {
+                _model = model;
+                OutputColumns = new[]
+                {
+                    new ScoredColumn(LogLikelihoodColumnName, NumberDataViewType.Single),
+                    new ScoredColumn(ScoreColumnName, NumberDataViewType.Single),
+                    new ScoredColumn(BitsPerCharacterColumnName, NumberDataViewType.Single),
+                    new ScoredColumn(EmbeddingColumnName, new VectorDataViewType(NumberDataViewType.Single, model.EmbeddingSize)),
+                };
+            }
+
+            public IReadOnlyList<ScoredColumn> OutputColumns { get; }
+            public int ScoringBatchSize => _model.ScoringBatchSize;
+
+            public IReadOnlyList<DataViewSchema.Column> CheckInputSchema(DataViewSchema schema)
+            {
+                var text = TextColumn.Check(schema, _model.TextColumnName);
+                if (_model.ConditionColumnName is null) return new[] { text };
+                return new[] { text, VectorColumn.Check(schema, _model.ConditionColumnName, _model.ConditionSize).column };
+            }
+
+            public RowBatchScorer CreateScorer(DataViewRow inputRow, IReadOnlyList<DataViewSchema.Column> inputColumns, bool[] activeOutputs, int capacity)
+                => new CharRnnBatchScorer(_model, inputRow, inputColumns, capacity, activeOutputs[CharRnnBatchScorer.EmbeddingIndex]);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System;
+using System.IO;
+using Microsoft.ML.Generative.Sequence;
+using Microsoft.ML.Generative.Training;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Generative.Persistence
+{
+    /// <summary>
+    /// The saved form of a char-RNN model (format 1), inside a <see cref="ModelContainer"/>: architecture, vocabulary,
+    /// column names and mode, scoring settings, training summaries, then the state dict of the forward network and,
+    /// when bidirectional, of the backward one.
+    /// </summary>
+    internal static class CharRnnModelSerializer
+    {
+        public const string Kind = "CharRnn";
+        public const int FormatVersion = 1;
+
+        public static byte[] Serialize(CharRnnModel model)
+        {
+            using var stream = new MemoryStream();
+            using (var w = new BinaryWriter(stream))
+            {
+                var a = model.Forward.Architecture;
+                w.Write(a.VocabularySize);
+                w.Write(a.EmbeddingSize);
+                w.Write(a.HiddenSize);
+                w.Write(a.Layers);
+                w.Write((int)a.CellType);
+                w.Write(a.Dropout);
+                w.Write((int)a.InitialState);
+                w.Write(a.ConditionSize);
+                w.Write(model.Vocabulary.CodePoints.Count);
+                foreach (int c in model.Vocabulary.CodePoints) w.Write(c);
+                w.Write(model.TextColumnName);
+                w.Write(model.ConditionColumnName != null);
+                w.Write(model.ConditionColumnName ?? "");
+                w.Write((int)model.ContextMode);
+                w.Write(model.ScoringBatchSize);
+                TrainingSummarySerializer.Write(w, model.TrainingSummary);
+                WriteState(w, TorchModuleState.ToBytes(model.Forward));
+                w.Write(model.Backward != null);
+                if (model.Backward != null)
+                {
+                    TrainingSummarySerializer.Write(w, model.BackwardTrainingSummary);
+                    WriteState(w, TorchModuleState.ToBytes(model.Backward));
+                }
+            }
+            return ModelContainer.Wrap(Kind, FormatVersion, stream.ToArray());
+        }
+
+        /// <summary>Rebuilds the model on the CPU.</summary>
+        public static CharRnnModel Deserialize(byte[] container)
+        {
+            var (body, _) = ModelContainer.Unwrap(container, Kind, FormatVersion);
+            using var r = new BinaryReader(new MemoryStream(body));
+            var architecture = new CharRnnArchitecture
+            {
+                VocabularySize = r.ReadInt32(),
+                EmbeddingSize = r.ReadInt32(),
+                HiddenSize = r.ReadInt32(),
+                Layers = r.ReadInt32(),
+                CellType = (CharRnnCellType)r.ReadInt32(),
+                Dropout = r.ReadSingle(),
+                InitialState = (CharRnnInitialState)r.ReadInt32(),
+                ConditionSize = r.ReadInt32(),
+            };
+            architecture.Validate();
+            int characters = r.ReadInt32();
+            if (characters < 0 || characters + 2 != architecture.VocabularySize)
+                throw new InvalidDataException("The saved vocabulary does not match the network's output size.");
+            var codePoints = new int[characters];
+            for (int i = 0; i < characters; i++) codePoints[i] = r.ReadInt32();
+            var vocabulary = new CharVocabulary(codePoints);
+            string textColumn = r.ReadString();
+            bool hasCondition = r.ReadBoolean();
+            string conditionColumn = r.ReadString();
+            var mode = (CharRnnContextMode)r.ReadInt32();
+            if (!Enum.IsDefined(mode)) throw new InvalidDataException($"Invalid context mode {(int)mode}.");
+            int scoringBatchSize = r.ReadInt32();
+            var summary = TrainingSummarySerializer.Read(r);
+            CharRnnNetwork forward = null, backward = null;
+            try
+            {
+                forward = LoadNetwork(architecture, r);
+                TrainingSummary backwardSummary = null;
+                if (r.ReadBoolean())
+                {
+                    backwardSummary = TrainingSummarySerializer.Read(r);
+                    backward = LoadNetwork(architecture, r);
+                }
+                return new CharRnnModel(forward, backward, vocabulary, textColumn, hasCondition ? conditionColumn : null, mode,
+                    Math.Max(1, scoringBatchSize), summary, backwardSummary, CPU);
+            }
+            catch
+            {
+                forward?.Dispose();
+                backward?.Dispose();
+                throw;
+            }
+        }
+
+        private static void WriteState(BinaryWriter w, byte[] state)
+        {
+            w.Write(state.Length);
+            w.Write(state);
+        }
+
+        private static CharRnnNetwork LoadNetwork(CharRnnArchitecture architecture, BinaryReader r)
+        {
+            int length = r.ReadInt32();
+            if (length < 0) throw new InvalidDataException("Invalid state length.");
+            byte[] state = r.ReadBytes(length);
+            var network = new CharRnnNetwork(architecture);
+            try
+            {
+                TorchModuleState.Load(network, state);
+                return network;
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+    }
+}
