@@ -2,6 +2,7 @@ using Microsoft.ML.Generative.Benchmarks.Anomaly;
 using Microsoft.ML.Generative.Benchmarks.Infrastructure;
 using Microsoft.ML.Generative.Benchmarks.Memory;
 using Microsoft.ML.Generative.Benchmarks.Speed;
+using Microsoft.ML.Generative.Benchmarks.Text;
 
 namespace Microsoft.ML.Generative.Benchmarks;
 
@@ -56,6 +57,7 @@ internal static class Program
                 case "anomaly": AnomalyBenchmark.Run(commandLine); return 0;
                 case "speed": SpeedBenchmark.Run(commandLine); return 0;
                 case "memory": MemoryBenchmark.Run(commandLine); return 0;
+                case "text-anomaly": TextAnomalyBenchmark.Run(commandLine); return 0;
                 default:
                     Console.Error.WriteLine(Usage);
                     return commandLine.Command is "" or "help" or "--help" ? 0 : 2;
