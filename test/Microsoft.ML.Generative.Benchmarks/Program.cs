@@ -59,6 +59,7 @@ internal static class Program
                 case "memory": MemoryBenchmark.Run(commandLine); return 0;
                 case "text-anomaly": TextAnomalyBenchmark.Run(commandLine); return 0;
                 case "text-lm": TextLmBenchmark.Run(commandLine); return 0;
+                case "text-features": TextFeaturesBenchmark.Run(commandLine); return 0;
                 default:
                     Console.Error.WriteLine(Usage);
                     return commandLine.Command is "" or "help" or "--help" ? 0 : 2;
