@@ -37,6 +37,7 @@ internal static class TextAnomalyBenchmark
         int seedCount = commandLine.Int("seeds", 5), firstSeed = commandLine.Int("first-seed", 0);
         int[] orders = commandLine.Ints("orders", 3, 5);
         double[] ks = commandLine.Doubles("k", DefaultK);
+        RunEnvironment.ApplyThreads(commandLine); // accepted like everywhere; only TorchSharp (not used here) reads it
         commandLine.ThrowOnUnknownOptions();
         if (seedCount < 1) throw new ArgumentException("--seeds must be at least 1.");
         if (orders.Any(n => n < 1 || n > 12)) throw new ArgumentException("--orders: n-gram orders must be in 1..12.");

@@ -56,6 +56,7 @@ internal static class TextFeaturesBenchmark
         var embeddingKeys = commandLine.List("embeddings");
         int folds = commandLine.Int("folds", 5), seed = commandLine.Int("seed", 0);
         float l1 = (float)commandLine.Double("l1", DefaultL1), l2 = (float)commandLine.Double("l2", DefaultL2);
+        RunEnvironment.ApplyThreads(commandLine); // accepted like everywhere; only TorchSharp (not used here) reads it
         commandLine.ThrowOnUnknownOptions();
         if (l1 < 0 || l2 < 0) throw new ArgumentException("--l1 and --l2 must not be negative.");
         if (folds < 2) throw new ArgumentException("--folds must be at least 2.");
