@@ -52,7 +52,7 @@ internal sealed class CharNGramModel : ICharWindowScorer
     public static CharNGramModel TrainOnLines(IEnumerable<string> lines, int order, double k)
     {
         var model = new CharNGramModel(order, k);
-        foreach (string line in lines) model.Count(Padded(line, order, endOfLine: true));
+        foreach (string line in lines) model.Count(Padded(line, order, endOfLine: true), endOfLine: true);
         model.VocabularySize = model._seen.Count + 2; // + unknown + end of line
         return model;
     }
@@ -61,7 +61,7 @@ internal sealed class CharNGramModel : ICharWindowScorer
     public static CharNGramModel TrainOnText(string text, int order, double k)
     {
         var model = new CharNGramModel(order, k);
-        model.Count(Padded(text, order, endOfLine: false));
+        model.Count(Padded(text, order, endOfLine: false), endOfLine: false);
         model.VocabularySize = model._seen.Count + 1; // + unknown
         return model;
     }
@@ -101,16 +101,18 @@ internal sealed class CharNGramModel : ICharWindowScorer
         return sum;
     }
 
-    private void Count(string padded)
+    /// <summary>Counts every n-gram of a padded sequence; with <paramref name="endOfLine"/> its last symbol is the end-of-line symbol.</summary>
+    private void Count(string padded, bool endOfLine)
     {
         var contexts = _contextCounts.GetAlternateLookup<ReadOnlySpan<char>>();
         var ngrams = _ngramCounts.GetAlternateLookup<ReadOnlySpan<char>>();
         for (int i = Order - 1; i < padded.Length; i++)
         {
             char c = padded[i];
-            if (c is Unknown or Begin || (c == EndOfLine && i != padded.Length - 1))
+            bool isEndOfLine = endOfLine && i == padded.Length - 1;
+            if (!isEndOfLine && c is Unknown or Begin or EndOfLine)
                 throw new ArgumentException($"The training text contains the reserved control character U+{(int)c:X4}.");
-            if (c != EndOfLine) _seen.Add(c);
+            if (!isEndOfLine) _seen.Add(c);
             var ngram = padded.AsSpan(i - Order + 1, Order);
             contexts[ngram[..^1]] = contexts.TryGetValue(ngram[..^1], out int n) ? n + 1 : 1;
             ngrams[ngram] = ngrams.TryGetValue(ngram, out int m) ? m + 1 : 1;
