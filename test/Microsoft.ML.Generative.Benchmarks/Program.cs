@@ -2,6 +2,7 @@ using Microsoft.ML.Generative.Benchmarks.Anomaly;
 using Microsoft.ML.Generative.Benchmarks.Infrastructure;
 using Microsoft.ML.Generative.Benchmarks.Memory;
 using Microsoft.ML.Generative.Benchmarks.Speed;
+using Microsoft.ML.Generative.Benchmarks.Text;
 
 namespace Microsoft.ML.Generative.Benchmarks;
 
@@ -31,6 +32,22 @@ internal static class Program
           memory    scores 1,000,000 lazily generated rows (d = 16) through Transform + cursor and prints memory
                     at every 250,000 rows.
                       --rows 1000000 --features 16
+          text-anomaly  BGL log lines: stratified 50/50 split per seed, train on the training half's normal lines,
+                    ROC-AUC of alerts vs normals on the other half; add-k character n-gram baselines.
+                      --seeds 5 --first-seed 0
+                      --orders 3,5            n-gram orders (default 3,5)
+                      --k 0.1                 add-k constant(s), comma-separated (default 0.1)
+          text-lm   tiny-shakespeare validation nats/char (256-char windows, first 64 context only): n-gram baselines
+                    and a plain TorchSharp char-LSTM trained for a time budget, with checkpoints and a sample.
+                      --methods ngram,lstm    (default both)
+                      --minutes 30 --checkpoints 5,10,30   training-time budget and evaluation points (minutes)
+                      --ngram-orders 1,2,3,5 --k 0.1
+                      --lstm "Name=Value;..." PlainCharLstmOptions to change from the reference configuration
+                      --seed 0 --sample-length 300 --temperature 0.8
+          text-features Wikipedia Detox: L-BFGS logistic regression on FeaturizeText, test file + k-fold CV; embedding
+                    sources alone and concatenated with FeaturizeText.
+                      --embeddings surface    embedding sources to compare (default none; surface = plumbing check)
+                      --folds 5 --seed 0 --l1 0 --l2 0.1
 
         common options: --data <dir> (shared data folder; default ../shared/data beside the repository root),
                         --threads N (TorchSharp intra-op threads; default: libtorch's choice)
@@ -56,6 +73,9 @@ internal static class Program
                 case "anomaly": AnomalyBenchmark.Run(commandLine); return 0;
                 case "speed": SpeedBenchmark.Run(commandLine); return 0;
                 case "memory": MemoryBenchmark.Run(commandLine); return 0;
+                case "text-anomaly": TextAnomalyBenchmark.Run(commandLine); return 0;
+                case "text-lm": TextLmBenchmark.Run(commandLine); return 0;
+                case "text-features": TextFeaturesBenchmark.Run(commandLine); return 0;
                 default:
                     Console.Error.WriteLine(Usage);
                     return commandLine.Command is "" or "help" or "--help" ? 0 : 2;
