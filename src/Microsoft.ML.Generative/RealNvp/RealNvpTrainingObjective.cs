@@ -15,7 +15,8 @@ namespace Microsoft.ML.Generative
         private const int ValidationChunk = 8192;
         private readonly RealNvpNetwork _network;
         private readonly Tensor _train;
-        private readonly Tensor _validation;
+        private readonly Tensor _validation;      // with one fixed draw of training noise, if any
+        private readonly Tensor _initialization;  // up to 4096 training rows (same noise), for ActNorm's data-dependent start
         private readonly Tensor _noiseScale; // [1, d] in original units, or null
         private readonly int _batchSize;
         private readonly double _trimFraction;
@@ -31,27 +32,43 @@ namespace Microsoft.ML.Generative
             _network = network;
             _device = device;
             _train = tensor(train, new long[] { trainRows, features }).to(device).DetachFromDisposeScope();
-            _validation = validationRows > 0 ? tensor(validation, new long[] { validationRows, features }).to(device).DetachFromDisposeScope() : null;
             _noiseScale = noiseStdDevs is null ? null : tensor(noiseStdDevs).unsqueeze(0).to(device).DetachFromDisposeScope();
+            _noise = new Generator((ulong)seed + 0x9E3779B9UL, CPU);
+            using (var fixedNoise = new Generator((ulong)seed + 0x7F4A7C15UL, CPU))
+            {
+                // With training noise the model learns the density of (x + noise). Validation (early stopping) and the
+                // data-dependent initialisation see that same distribution, through one fixed draw of noise: measured
+                // on clean rows, the validation loss would rise as soon as the model starts learning the smoother
+                // noisy density, and early stopping would keep a barely trained model.
+                _validation = validationRows > 0 ? WithFixedNoise(tensor(validation, new long[] { validationRows, features }), fixedNoise).DetachFromDisposeScope() : null;
+                _initialization = WithFixedNoise(_train.narrow(0, 0, Math.Min(4096, trainRows)), fixedNoise).DetachFromDisposeScope();
+            }
             // Large enough batches keep batch statistics meaningful; a lone last row is dropped for the epoch.
             _batchSize = Math.Min(batchSize, trainRows);
             int full = trainRows / _batchSize, rest = trainRows % _batchSize;
             BatchesPerEpoch = full + (rest >= 2 ? 1 : 0);
             _shuffle = new Random(seed);
-            _noise = new Generator((ulong)seed + 0x9E3779B9UL, CPU);
+        }
+
+        private Tensor WithFixedNoise(Tensor rows, Generator generator)
+        {
+            rows = rows.to(_device);
+            if (_noiseScale is null) return rows;
+            var eps = randn(rows.shape, generator: generator);
+            return rows + (_device.type == DeviceType.CPU ? eps : eps.to(_device)) * _noiseScale;
         }
 
         public nn.Module Model => _network;
         public int BatchesPerEpoch { get; }
         public string ItemName => "rows";
 
-        /// <summary>Data-dependent initialisation (ActNorm) from up to 4096 training rows, before the first step.</summary>
+        /// <summary>Data-dependent initialisation (ActNorm) from up to 4096 training rows (with training noise), before the first step.</summary>
         public void Initialize()
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             _network.train();
-            _network.LogLikelihood(_train.narrow(0, 0, Math.Min(4096, _train.shape[0])));
+            _network.LogLikelihood(_initialization);
         }
 
         public void StartEpoch(int epoch)
@@ -103,6 +120,7 @@ namespace Microsoft.ML.Generative
         {
             _train.Dispose();
             _validation?.Dispose();
+            _initialization.Dispose();
             _noiseScale?.Dispose();
             _order?.Dispose();
             _noise.Dispose();
