@@ -120,15 +120,16 @@ namespace Microsoft.ML.Generative
 
         /// <summary>
         /// The log-probability of every character of <paramref name="text"/> given the ones before it (from the initial
-        /// state, as in scoring), followed by the end-of-row entry. Their sum is the row's LogLikelihood.
+        /// state, as in scoring), followed by the end-of-row entry. Their sum is the row's LogLikelihood. In Stream mode
+        /// the text may span lines: each line break is scored as the end-of-row symbol (IsEndOfRow = true), as in training.
         /// </summary>
         /// <param name="text">The row (null is treated as empty).</param>
         /// <param name="condition">The conditioning vector when the model has a condition column, else null.</param>
         public IReadOnlyList<CharacterScore> ScoreCharacters(string text, float[] condition = null)
         {
             text ??= "";
-            var runes = text.EnumerateRunes().ToArray();
-            var ids = Model.Encode(text, out _);
+            var runes = text.Replace("\r\n", "\n").EnumerateRunes().ToArray();
+            var ids = EncodePrompt(text);
             float[] conditions = null;
             if (Model.ConditionSize > 0 || condition != null)
             {
@@ -139,7 +140,7 @@ namespace Microsoft.ML.Generative
             RowLikelihood.Score(Model.Forward, new[] { ids }, conditions, CharRnnModel.ScoringChunkLength, new double[1], null, perPosition);
             var result = new CharacterScore[ids.Length + 1];
             for (int i = 0; i < ids.Length; i++)
-                result[i] = new CharacterScore(i, runes[i].ToString(), perPosition[0][i], ids[i] == CharVocabulary.UnknownId, false);
+                result[i] = new CharacterScore(i, runes[i].ToString(), perPosition[0][i], ids[i] == CharVocabulary.UnknownId, ids[i] == CharVocabulary.BoundaryId);
             result[ids.Length] = new CharacterScore(ids.Length, "", perPosition[0][ids.Length], false, true);
             return result;
         }
@@ -151,7 +152,7 @@ namespace Microsoft.ML.Generative
         public IReadOnlyDictionary<string, float> NextCharacterProbabilities(string prefix, float[] condition = null)
         {
             prefix ??= "";
-            var ids = Model.Encode(prefix, out _);
+            var ids = EncodePrompt(prefix);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var conditionTensor = ConditionTensor(condition);
@@ -166,7 +167,7 @@ namespace Microsoft.ML.Generative
             return result;
         }
 
-        /// <summary>In Stream mode a line break in the prompt is the end-of-row symbol, as in training.</summary>
+        /// <summary>In Stream mode a line break is the end-of-row symbol, as in training; in Rows mode it is an ordinary character.</summary>
         private int[] EncodePrompt(string prompt)
         {
             if (Model.ContextMode != CharRnnContextMode.Stream) return Model.Encode(prompt, out _);

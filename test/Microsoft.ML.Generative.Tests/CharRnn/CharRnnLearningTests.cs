@@ -45,6 +45,11 @@ public class CharRnnLearningTests
         Assert.True(model.TrainingSummary.BestLoss < 0.1, $"validation loss {model.TrainingSummary.BestLoss}");
         string text = model.Generate("abcabc\n", maxLength: 24, temperature: 0f);
         Assert.Equal("abcabc\nxyz\nabcabc\nxyz\nabcabc\n", text[..29]);
+        // ScoreCharacters reads a line break as the end-of-row symbol in Stream mode; "xyz" is then near-certain.
+        var characters = model.ScoreCharacters("abcabc\nxyz");
+        Assert.Equal(11, characters.Count);
+        Assert.True(characters[6].IsEndOfRow && characters[6].Text == "\n");
+        Assert.True(characters.Skip(7).Take(3).All(c => c.Surprisal < 0.1), "after 'abcabc' and a line break comes 'xyz'");
         // Scoring still treats every row on its own, from the initial state.
         var scores = ml.Data.CreateEnumerable<TextPrediction>(model.Transform(Load(ml, new[] { "abcabc", "xyz", "cba" })), false).ToList();
         Assert.True(scores[2].Score > scores[0].Score && scores[2].Score > scores[1].Score);
