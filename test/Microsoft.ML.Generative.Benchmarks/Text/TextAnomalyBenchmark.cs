@@ -37,6 +37,8 @@ internal static class TextAnomalyBenchmark
         int seedCount = commandLine.Int("seeds", 5), firstSeed = commandLine.Int("first-seed", 0);
         int[] orders = commandLine.Ints("orders", 3, 5);
         double[] ks = commandLine.Doubles("k", DefaultK);
+        string[] include = (commandLine.String("methods") ?? "ngram,charrnn").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string charRnnOverrides = commandLine.String("charrnn") ?? "";
         RunEnvironment.ApplyThreads(commandLine); // accepted like everywhere; only TorchSharp (not used here) reads it
         commandLine.ThrowOnUnknownOptions();
         if (seedCount < 1) throw new ArgumentException("--seeds must be at least 1.");
@@ -44,7 +46,10 @@ internal static class TextAnomalyBenchmark
         if (ks.Any(k => !(k > 0))) throw new ArgumentException("--k: the add-k constants must be positive.");
 
         var log = BglLog.Load(dataDirectory);
-        var methods = Methods(orders, ks);
+        var methods = new List<ILineAnomalyMethod>();
+        if (include.Contains("ngram")) methods.AddRange(Methods(orders, ks));
+        if (include.Contains("charrnn")) methods.Add(new CharRnnLineAnomalyMethod(charRnnOverrides));
+        if (methods.Count == 0) throw new ArgumentException("--methods: expected ngram and/or charrnn.");
         string header = RunEnvironment.Header("BGL log anomaly detection (ROC-AUC)", commandLine);
 
         var fits = new List<Fit>();
@@ -59,11 +64,21 @@ internal static class TextAnomalyBenchmark
             foreach (var method in methods)
             {
                 var clock = Stopwatch.StartNew();
-                var score = method.Train(normalLines, seed);
                 var scores = new float[test.Length];
+                Func<int, double> score;
+                if (method is IBatchLineAnomalyMethod batch)
+                {
+                    var all = batch.TrainBatch(normalLines, seed)(test.Select(i => log.Messages[i]).ToArray());
+                    score = t => all[t];
+                }
+                else
+                {
+                    var single = method.Train(normalLines, seed);
+                    score = t => single(log.Messages[test[t]]);
+                }
                 for (int t = 0; t < test.Length; t++)
                 {
-                    double s = score(log.Messages[test[t]]);
+                    double s = score(t);
                     if (!double.IsFinite(s)) throw new InvalidOperationException($"{method.Name} gave the non-finite score {s} to test line {test[t] + 1}.");
                     scores[t] = (float)s;
                 }

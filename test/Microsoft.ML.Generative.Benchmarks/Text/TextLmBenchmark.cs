@@ -27,11 +27,12 @@ internal static class TextLmBenchmark
         int sampleLength = commandLine.Int("sample-length", 300);
         double temperature = commandLine.Double("temperature", 0.8);
         var lstmOverrides = OptionOverrides.Parse<PlainCharLstmOptions>(commandLine.String("lstm"));
+        var charRnnOverrides = OptionOverrides.Parse<CharRnnOptions>(commandLine.String("charrnn"));
         RunEnvironment.ApplyThreads(commandLine);
         commandLine.ThrowOnUnknownOptions();
 
-        if (methods.Except(new[] { "ngram", "lstm" }).FirstOrDefault() is string unknown)
-            throw new ArgumentException($"Unknown method '{unknown}'; use ngram, lstm.");
+        if (methods.Except(new[] { "ngram", "lstm", "charrnn" }).FirstOrDefault() is string unknown)
+            throw new ArgumentException($"Unknown method '{unknown}'; use ngram, lstm, charrnn.");
         if (!(minutes > 0)) throw new ArgumentException("--minutes must be positive.");
         if (checkpoints.Any(m => !(m > 0) || m > minutes))
             throw new ArgumentException($"--checkpoints must lie in (0, --minutes = {minutes.ToString(CultureInfo.InvariantCulture)}].");
@@ -80,8 +81,50 @@ internal static class TextLmBenchmark
             AppendLstm(sb, options, lstmOverrides, outcome, minutes, seed, sample, temperature);
         }
 
+        if (methods.Contains("charrnn"))
+            AppendCharRnn(sb, data, validation, checkpoints, seed, charRnnOverrides, sampleLength, temperature);
+
         sb.AppendLine($"Whole run: {wall.Elapsed.TotalMinutes:F1} min.");
         Console.WriteLine(sb.ToString());
+    }
+
+    /// <summary>
+    /// The library's CharRnn: one Fit per checkpoint, each with that many minutes as its MaxTrainingTime (so each has
+    /// a fully decayed cosine schedule: the result of a fixed budget, not a mid-run snapshot).
+    /// </summary>
+    private static void AppendCharRnn(StringBuilder sb, TinyShakespeare data, CharLmValidation validation, double[] budgets, int seed,
+        IReadOnlyList<(System.Reflection.PropertyInfo, object)> overrides, int sampleLength, double temperature)
+    {
+        var table = new MarkdownTable("budget (min)", "epochs", "best epoch", "stop", "chars/s (training)", "Fit validation nats/char", "protocol nats/char", "bits/char", "fit minutes");
+        string sample = null;
+        CharRnnOptions described = null;
+        foreach (double budget in budgets)
+        {
+            var ml = new MLContext(seed);
+            ml.Log += (_, e) => { if (e.Message.Contains("Epoch ") || e.Message.Contains("time limit")) Console.Error.WriteLine("  " + e.Message); };
+            var options = CharRnnLanguageModelRun.Options(budget, seed);
+            OptionOverrides.Apply(options, overrides);
+            described = options;
+            Console.Error.WriteLine($"char-RNN (ours): {budget.ToString(CultureInfo.InvariantCulture)} min budget");
+            var clock = Stopwatch.StartNew();
+            using var model = CharRnnLanguageModelRun.Train(data, options, ml);
+            clock.Stop();
+            var score = validation.Evaluate(CharRnnLanguageModelRun.Scorer(model, "char-RNN (ours)"));
+            var summary = model.TrainingSummary;
+            double trained = summary.History.Sum(h => h.ItemsPerSecond * h.Seconds), seconds = summary.History.Sum(h => h.Seconds);
+            Console.Error.WriteLine($"  {budget} min: protocol {score.NatsPerChar:F4} nats/char");
+            table.Add(budget.ToString("0.##", CultureInfo.InvariantCulture), summary.History.Count.ToString(), summary.BestEpoch.ToString(), summary.StopReason.ToString(),
+                (trained / Math.Max(seconds, 1e-9)).ToString("N0"), summary.BestLoss?.ToString("F3") ?? "-", score.NatsPerChar.ToString("F3"), score.BitsPerChar.ToString("F3"),
+                clock.Elapsed.TotalMinutes.ToString("F2"));
+            sample = model.Generate("\n", sampleLength, (float)temperature, seed);
+        }
+        sb.AppendLine($"""
+            Char-RNN (ours, `ml.Generative().CharRnn(...)`, Stream mode): {described.CellType} {described.NumberOfLayers} x {described.HiddenSize}, embedding {described.EmbeddingSize}, dropout {described.Dropout}, {described.BatchSize} parallel segments x {described.SequenceLength} characters, AdamW {described.LearningRate.ToString(CultureInfo.InvariantCulture)} (weight decay {described.WeightDecay.ToString(CultureInfo.InvariantCulture)}), cosine decay over the budget, clipping {described.GradientClipNorm.ToString(CultureInfo.InvariantCulture)}; the validation text's lines are Fit's held-out rows (used to keep the best epoch, never trained on). One Fit per budget; the budget (MaxTrainingTime) includes Fit's own validation passes.{(overrides.Count > 0 ? $" Changed: {OptionOverrides.Describe(overrides)}." : "")}
+
+            """);
+        sb.AppendLine(table.ToString());
+        sb.AppendLine($"Sample after the last budget ({sampleLength} characters after a newline, temperature {temperature.ToString(CultureInfo.InvariantCulture)}, seed {seed}):").AppendLine();
+        sb.AppendLine("```").AppendLine(sample?.TrimEnd('\n')).AppendLine("```").AppendLine();
     }
 
     private static void AppendLstm(StringBuilder sb, PlainCharLstmOptions o, IReadOnlyList<(System.Reflection.PropertyInfo, object)> overrides,
