@@ -18,6 +18,7 @@ namespace Samples
         private static readonly ICommand[] Commands =
         {
             new TabularCommand(),
+            new TextCommand(),
         };
 
         private static int Main(string[] args)
