@@ -19,6 +19,7 @@ namespace Samples
         {
             new TabularCommand(),
             new TextCommand(),
+            new TextScoreCommand(),
         };
 
         private static int Main(string[] args)
