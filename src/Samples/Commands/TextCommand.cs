@@ -35,6 +35,7 @@ namespace Samples.Commands
             var settings = TextSettings.Parse(args);
             var clock = Stopwatch.StartNew();
             var ml = new MLContext(seed: settings.Seed);
+            TorchThreads.Use(settings.Threads);
 
             var file = LoadFile(settings);
             CreateOutputDirectory(settings.OutputDirectory);
@@ -85,7 +86,6 @@ namespace Samples.Commands
                 MaxEpochs = settings.Epochs,
                 MaxTrainingTime = settings.TimeBudget,
                 Seed = settings.Seed,
-                NumberOfThreads = settings.Threads,
             };
 
             Console.WriteLine();
@@ -125,7 +125,9 @@ namespace Samples.Commands
             Console.WriteLine($"  For reference: character frequencies alone need {statistics.FrequencyBitsPerCharacter:F3} bits/char; a uniform guess among the");
             Console.WriteLine($"  {statistics.DistinctCharacters} distinct characters and the line end {statistics.UniformBitsPerCharacter:F3} bits/char.");
             Console.WriteLine($"  Training ran {summary.History.Count} epoch(s) and stopped: {StopReason(summary, settings)}.");
-            if (summary.StopReason == TrainingStopReason.TimeLimitReached && summary.History.Count < 3)
+            if (loss / Math.Log(2) >= statistics.FrequencyBitsPerCharacter)
+                Console.WriteLine("  The model does not yet beat the character frequencies: it has barely started learning; give it more --minutes or --epochs.");
+            else if (summary.StopReason == TrainingStopReason.TimeLimitReached && summary.History.Count < 3)
                 Console.WriteLine("  (Only a few passes over the text: a larger --minutes budget usually lowers the loss further.)");
         }
 

@@ -27,6 +27,7 @@ namespace Samples.Commands
         {
             var settings = TextScoreSettings.Parse(args);
             var ml = new MLContext(seed: 1);
+            TorchThreads.Use(settings.Threads);
             using var model = CharRnnModelFile.Load(ml, settings.ModelPath);
             DescribeModel(settings, model);
             var file = TextFile.Read(settings.FilePath, skipBlankLines: true);

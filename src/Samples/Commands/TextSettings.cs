@@ -49,7 +49,7 @@ namespace Samples.Commands
             $"  --layers <n>             stacked recurrent layers (default {DefaultLayers})\n" +
             "  --cell <type>            the recurrent cell: lstm, gru or vanilla (tanh) (default lstm)\n" +
             $"  --seed <n>               seed of the training (weights, order, held-out rows) and of the generated text (default {DefaultSeed})\n" +
-            "  --threads <n>            CPU threads for training (default: one per core)\n" +
+            "  --threads <n>            CPU threads for training, scoring and generation (default: one per core)\n" +
             $"  --output <dir>           where {ModelFileName} goes (default ./{DefaultOutput})\n" +
             "  --prompt <text>          text the generated text continues (default: the start of the file's first\n" +
             "                           line in stream mode, nothing in rows mode)\n" +
