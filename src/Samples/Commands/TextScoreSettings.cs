@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using Samples.Cli;
+using Samples.Text;
 
 namespace Samples.Commands
 {
@@ -14,8 +15,8 @@ namespace Samples.Commands
         public string ModelPath { get; private init; }
         public string FilePath { get; private init; }
         public int Top { get; private init; }
-        /// <summary>Null: TorchSharp's default (one thread per core).</summary>
-        public int? Threads { get; private init; }
+        /// <summary>0: libtorch's default (one thread per core).</summary>
+        public int Threads { get; private init; }
         /// <summary>Plain-text markers instead of ANSI colours, even on a terminal.</summary>
         public bool NoColor { get; private init; }
 
@@ -29,7 +30,7 @@ namespace Samples.Commands
             "  --file <file>            the lines to score (required)\n" +
             $"  --model <file>           a model saved by 'text' (default ./{DefaultModel})\n" +
             $"  --top <n>                how many of the most unusual lines to show (default {DefaultTop})\n" +
-            "  --threads <n>            CPU threads for scoring (default: one per core)\n" +
+            "  --threads <n>            CPU threads; 0 for one per core (default 1)\n" +
             "  --no-color               digits under the characters instead of colours, also on a terminal\n" +
             "                           (colours are also off when output is redirected, or NO_COLOR is set)\n" +
             "  --help                   this text\n\n" +
@@ -43,7 +44,7 @@ namespace Samples.Commands
                 FilePath = parsed.GetString("file") ?? throw new UsageException("option --file is required: the lines to score."),
                 ModelPath = parsed.GetString("model", DefaultModel),
                 Top = parsed.GetInt("top", DefaultTop, min: 1, max: 100_000),
-                Threads = parsed.Has("threads") ? parsed.GetInt("threads", 0, min: 1, max: 256) : null,
+                Threads = parsed.GetInt("threads", TorchThreads.Default, min: 0, max: 256),
                 NoColor = parsed.Has("no-color"),
             };
         }

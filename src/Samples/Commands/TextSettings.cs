@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.ML.Generative;
 using Samples.Cli;
+using Samples.Text;
 
 namespace Samples.Commands
 {
@@ -24,8 +25,8 @@ namespace Samples.Commands
         public int Layers { get; private init; }
         public CharRnnCellType Cell { get; private init; }
         public int Seed { get; private init; }
-        /// <summary>Null: TorchSharp's default (one thread per core).</summary>
-        public int? Threads { get; private init; }
+        /// <summary>0: libtorch's default (one thread per core).</summary>
+        public int Threads { get; private init; }
         public string OutputDirectory { get; private init; }
         /// <summary>Null: chosen from the file (see TextCommand).</summary>
         public string Prompt { get; private init; }
@@ -49,7 +50,8 @@ namespace Samples.Commands
             $"  --layers <n>             stacked recurrent layers (default {DefaultLayers})\n" +
             "  --cell <type>            the recurrent cell: lstm, gru or vanilla (tanh) (default lstm)\n" +
             $"  --seed <n>               seed of the training (weights, order, held-out rows) and of the generated text (default {DefaultSeed})\n" +
-            "  --threads <n>            CPU threads for training, scoring and generation (default: one per core)\n" +
+            "  --threads <n>            CPU threads; 0 for one per core (default 1: on a busy machine more threads\n" +
+            "                           can make training many times slower)\n" +
             $"  --output <dir>           where {ModelFileName} goes (default ./{DefaultOutput})\n" +
             "  --prompt <text>          text the generated text continues (default: the start of the file's first\n" +
             "                           line in stream mode, nothing in rows mode)\n" +
@@ -88,7 +90,7 @@ namespace Samples.Commands
                     var other => throw new UsageException($"option --cell expects lstm, gru or vanilla, not '{other}'."),
                 },
                 Seed = parsed.GetInt("seed", DefaultSeed, min: 0),
-                Threads = parsed.Has("threads") ? parsed.GetInt("threads", 0, min: 1, max: 256) : null,
+                Threads = parsed.GetInt("threads", TorchThreads.Default, min: 0, max: 256),
                 OutputDirectory = parsed.GetString("output", DefaultOutput),
                 // Any prompt is valid, even empty or white space: GetString would reject those.
                 Prompt = parsed.Has("prompt") ? PromptValue(args) : null,
