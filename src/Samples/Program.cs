@@ -18,6 +18,8 @@ namespace Samples
         private static readonly ICommand[] Commands =
         {
             new TabularCommand(),
+            new TextCommand(),
+            new TextScoreCommand(),
         };
 
         private static int Main(string[] args)
@@ -70,7 +72,8 @@ namespace Samples
         private static string GeneralUsage()
         {
             var lines = Commands.Select(c => $"  {c.Name,-10} {c.Summary}");
-            return "Samples of Microsoft.ML.Generative (Real NVP normalizing flows for ML.NET).\n\n" +
+            return "Samples of Microsoft.ML.Generative, exact-likelihood generative models for ML.NET:\n" +
+                   "Real NVP normalizing flows for numeric tables, character-level RNN language models for text.\n\n" +
                    "Usage: dotnet run --project src/Samples -- [command] [options]\n\n" +
                    "Commands:\n" + string.Join("\n", lines) + "\n\n" +
                    $"Without a command, runs '{DefaultCommand}' on the built-in breast-cancer data.\n" +
