@@ -19,7 +19,7 @@ namespace Microsoft.ML.Generative.Data
 
         /// <summary>
         /// Reads every row of the text column and, when <paramref name="conditionColumn"/> is given, of a float-vector
-        /// column of <paramref name="conditionSize"/> values (0 = take the first row's size).
+        /// column (its size is taken from the schema, or from the first row when the schema does not fix it).
         /// </summary>
         public static (List<string> texts, float[] conditions, int conditionSize) Read(IDataView data, string textColumn, string conditionColumn, Action throwIfCanceled)
         {

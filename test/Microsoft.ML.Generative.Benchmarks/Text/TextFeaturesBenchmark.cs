@@ -48,7 +48,7 @@ internal static class TextFeaturesBenchmark
     /// The embedding sources --embeddings can name. To compare the library's model, add e.g.
     /// <c>new DelegateTextEmbeddingSource("charrnn", "CharRnn mean hidden state", (texts, seed) =&gt; { var m = ...; return text =&gt; m.Embed(text); })</c>.
     /// </summary>
-    public static IReadOnlyList<ITextEmbeddingSource> EmbeddingSources { get; } = new[] { SurfaceStatistics.Source };
+    public static IReadOnlyList<ITextEmbeddingSource> EmbeddingSources { get; } = new[] { SurfaceStatistics.Source, CharRnnEmbeddingSource.Source };
 
     public static void Run(CommandArguments commandLine)
     {

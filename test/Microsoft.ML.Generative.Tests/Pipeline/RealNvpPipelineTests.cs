@@ -64,7 +64,7 @@ public class RealNvpPipelineTests : IClassFixture<TrainedFlowFixture>
         var counting = new CountingDataView(_f.Model.First().Transform(_f.Test));
         var scored = _f.Flow.Transform(counting);
         Assert.Equal(0, counting.CursorsOpened);
-        Assert.NotNull(scored.Schema["Score"]);
+        Assert.Equal(NumberDataViewType.Single, scored.Schema["Score"].Type);
         Assert.Equal(0, counting.CursorsOpened);
         _ = scored.GetColumn<float>("A").ToArray();
         Assert.Equal(1, counting.CursorsOpened); // only pass-through columns: no scoring cursor
