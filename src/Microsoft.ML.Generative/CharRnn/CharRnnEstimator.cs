@@ -183,12 +183,7 @@ namespace Microsoft.ML.Generative
 
             if (n - validationRows < 1) validationRows = n - 1;
             var order = Enumerable.Range(0, n).ToArray();
-            var rng = new Random(seed);
-            for (int i = n - 1; i > 0; i--)
-            {
-                int j = rng.Next(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
+            SeededShuffle.Shuffle(order, new Random(seed));
             var validationIndex = order.Take(validationRows).ToArray();
             var trainIndex = order.Skip(validationRows).ToArray();
             float[] Gather(int[] index)

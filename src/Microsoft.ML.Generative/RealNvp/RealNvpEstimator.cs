@@ -125,12 +125,7 @@ namespace Microsoft.ML.Generative
             int validationRows = (int)Math.Floor(n * (double)fraction);
             if (n - validationRows < 2) validationRows = Math.Max(0, n - 2);
             var order = Enumerable.Range(0, n).ToArray();
-            var rng = new Random(seed);
-            for (int i = n - 1; i > 0; i--)
-            {
-                int j = rng.Next(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
+            SeededShuffle.Shuffle(order, new Random(seed));
             float[] Gather(int from, int count)
             {
                 var result = new float[count * d];

@@ -76,11 +76,7 @@ namespace Microsoft.ML.Generative
             int n = (int)_train.shape[0];
             var order = new long[n];
             for (int i = 0; i < n; i++) order[i] = i;
-            for (int i = n - 1; i > 0; i--)
-            {
-                int j = _shuffle.Next(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
+            SeededShuffle.Shuffle(order, _shuffle);
             _order?.Dispose();
             _order = tensor(order).to(_device).DetachFromDisposeScope();
         }

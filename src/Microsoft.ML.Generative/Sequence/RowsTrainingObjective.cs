@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.ML.Generative.Training;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Generative.Sequence
@@ -138,14 +139,7 @@ namespace Microsoft.ML.Generative.Sequence
             return total / characters;
         }
 
-        private void Shuffle(int[] values)
-        {
-            for (int i = values.Length - 1; i > 0; i--)
-            {
-                int j = _shuffle.Next(i + 1);
-                (values[i], values[j]) = (values[j], values[i]);
-            }
-        }
+        private void Shuffle(int[] values) => SeededShuffle.Shuffle(values, _shuffle);
 
         private void ReleaseCarried()
         {
