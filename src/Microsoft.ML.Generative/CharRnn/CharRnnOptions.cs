@@ -57,7 +57,12 @@ namespace Microsoft.ML.Generative
         /// <summary>Characters per training window: gradients flow back at most this far (truncated BPTT). Default 128.</summary>
         public int SequenceLength { get; set; } = 128;
 
-        /// <summary>Rows (Rows mode) or parallel text segments (Stream mode) per optimizer step. Default 64.</summary>
+        /// <summary>
+        /// Rows (Rows mode) or parallel text segments (Stream mode) per optimizer step. Default 64. On a CPU, 32 segments
+        /// of 128 characters trained at nearly the characters per second of 64 and so took twice the optimizer steps,
+        /// which helped under a time budget (docs/BENCHMARKS.md, section 6); small data sets (a few thousand rows) need
+        /// 16 or 32 to get enough steps.
+        /// </summary>
         public int BatchSize { get; set; } = 64;
 
         /// <summary>Maximum passes over the training text (early stopping or <see cref="MaxTrainingTime"/> may end sooner). Default 50.</summary>
