@@ -48,6 +48,9 @@ internal static class Program
                     sources alone and concatenated with FeaturizeText.
                       --embeddings surface    embedding sources to compare (default none; surface = plumbing check)
                       --folds 5 --seed 0 --l1 0 --l2 0.1
+          text-speed char-RNN scoring rows/s: Transform + cursor vs hand-written batched TorchSharp (same LSTM), and
+                    PredictionEngine; BGL lines repeated.
+                      --rows 100000 --rounds 3 --predictions 2000 --hidden 256 --layers 2 --embedding 64 --batch 256
 
         common options: --data <dir> (shared data folder; default ../shared/data beside the repository root),
                         --threads N (TorchSharp intra-op threads; default: libtorch's choice)
@@ -76,6 +79,7 @@ internal static class Program
                 case "text-anomaly": TextAnomalyBenchmark.Run(commandLine); return 0;
                 case "text-lm": TextLmBenchmark.Run(commandLine); return 0;
                 case "text-features": TextFeaturesBenchmark.Run(commandLine); return 0;
+                case "text-speed": TextSpeedBenchmark.Run(commandLine); return 0;
                 default:
                     Console.Error.WriteLine(Usage);
                     return commandLine.Command is "" or "help" or "--help" ? 0 : 2;
