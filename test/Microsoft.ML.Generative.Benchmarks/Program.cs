@@ -37,9 +37,11 @@ internal static class Program
                       --seeds 5 --first-seed 0
                       --orders 3,5            n-gram orders (default 3,5)
                       --k 0.1                 add-k constant(s), comma-separated (default 0.1)
+                      --methods ngram,charrnn (default both) --charrnn "Name=Value;..." CharRnnOptions to change
           text-lm   tiny-shakespeare validation nats/char (256-char windows, first 64 context only): n-gram baselines
                     and a plain TorchSharp char-LSTM trained for a time budget, with checkpoints and a sample.
-                      --methods ngram,lstm    (default both)
+                      --methods ngram,lstm,charrnn   (default ngram,lstm; charrnn = the library, one Fit per checkpoint)
+                      --charrnn "Name=Value;..." CharRnnOptions to change from the plain loop's configuration
                       --minutes 30 --checkpoints 5,10,30   training-time budget and evaluation points (minutes)
                       --ngram-orders 1,2,3,5 --k 0.1
                       --lstm "Name=Value;..." PlainCharLstmOptions to change from the reference configuration
