@@ -14,15 +14,10 @@ internal static class CharRnnEmbeddingSource
             var model = ml.Generative().CharRnn(new CharRnnOptions
             {
                 TextColumnName = "Text", Bidirectional = true, HiddenSize = 128, NumberOfLayers = 2, MaxEpochs = 30, BatchSize = 16, Seed = seed,
-            }).Fit(ml.Data.LoadFromEnumerable(texts.Select(t => new TextRow { Text = t }).ToList()));
-            var engine = ml.Model.CreatePredictionEngine<TextRow, EmbeddingRow>(model);
-            return text => engine.Predict(new TextRow { Text = text }).Embedding;
+            }).Fit(ml.Data.LoadFromEnumerable(texts.Select(t => new TextLine { Text = t }).ToList()));
+            var engine = ml.Model.CreatePredictionEngine<TextLine, EmbeddingRow>(model);
+            return text => engine.Predict(new TextLine { Text = text }).Embedding;
         });
-
-    private sealed class TextRow
-    {
-        public string Text { get; set; }
-    }
 
     private sealed class EmbeddingRow
     {

@@ -30,7 +30,7 @@ internal static class CharRnnLanguageModelRun
         int n = trainLines.Length + validationLines.Length;
         // floor(n * fraction) must be exactly the validation line count.
         options.ValidationFraction = (float)((validationLines.Length + 0.5) / n);
-        var rows = trainLines.Concat(validationLines).Select(l => new Line { Text = l }).ToList();
+        var rows = trainLines.Concat(validationLines).Select(l => new TextLine { Text = l }).ToList();
         return ml.Generative().CharRnn(options).Fit(ml.Data.LoadFromEnumerable(rows));
     }
 
@@ -49,9 +49,4 @@ internal static class CharRnnLanguageModelRun
         }
         return result;
     });
-
-    private sealed class Line
-    {
-        public string Text { get; set; }
-    }
 }

@@ -27,11 +27,11 @@ internal sealed class CharRnnLineAnomalyMethod : IBatchLineAnomalyMethod
         var ml = new MLContext(seed);
         var options = new CharRnnOptions { TextColumnName = "Text", ContextMode = CharRnnContextMode.Rows, Seed = seed };
         OptionOverrides.Apply(options, _overrides);
-        var model = ml.Generative().CharRnn(options).Fit(ml.Data.LoadFromEnumerable(normalLines.Select(l => new Line { Text = l }).ToList()));
+        var model = ml.Generative().CharRnn(options).Fit(ml.Data.LoadFromEnumerable(normalLines.Select(l => new TextLine { Text = l }).ToList()));
         Console.Error.WriteLine($"  char-RNN: {model.TrainingSummary.History.Count} epochs, best {model.TrainingSummary.BestEpoch} ({model.TrainingSummary.BestLoss:F4} nats/char, {model.TrainingSummary.StopReason})");
         return lines =>
         {
-            var scored = model.Transform(ml.Data.LoadFromEnumerable(lines.Select(l => new Line { Text = l }).ToList()));
+            var scored = model.Transform(ml.Data.LoadFromEnumerable(lines.Select(l => new TextLine { Text = l }).ToList()));
             return scored.GetColumn<float>("Score").Select(s => (double)s).ToArray();
         };
     }
@@ -40,11 +40,6 @@ internal sealed class CharRnnLineAnomalyMethod : IBatchLineAnomalyMethod
     {
         var batch = TrainBatch(normalLines, seed);
         return line => batch(new[] { line })[0];
-    }
-
-    private sealed class Line
-    {
-        public string Text { get; set; }
     }
 }
 

@@ -28,7 +28,7 @@ internal static class TextSpeedBenchmark
         var texts = Enumerable.Range(0, rowCount).Select(i => log.Messages[i % log.Lines]).ToArray();
         long characters = texts.Sum(t => (long)t.Length);
         var ml = new MLContext(seed: 0);
-        var view = ml.Data.LoadFromEnumerable(texts.Select(t => new Line { Text = t }));
+        var view = ml.Data.LoadFromEnumerable(texts.Select(t => new TextLine { Text = t }));
 
         // A briefly trained model: speed does not depend on the weights, only on the architecture.
         var options = new CharRnnOptions
@@ -37,7 +37,7 @@ internal static class TextSpeedBenchmark
             MaxEpochs = 1, ValidationFraction = 0, EarlyStoppingPatience = 0, Seed = 0, ScoringBatchSize = batchSize,
         };
         Console.Error.WriteLine("training a small model...");
-        using var model = ml.Generative().CharRnn(options).Fit(ml.Data.LoadFromEnumerable(log.Messages.Take(400).Select(t => new Line { Text = t }).ToList()));
+        using var model = ml.Generative().CharRnn(options).Fit(ml.Data.LoadFromEnumerable(log.Messages.Take(400).Select(t => new TextLine { Text = t }).ToList()));
 
         var vocabulary = new CharVocabulary(string.Concat(log.Messages));
         long boundary = vocabulary.Size;
@@ -46,7 +46,7 @@ internal static class TextSpeedBenchmark
         using var raw = new PlainCharLstm(vocabulary.Size + 1, new PlainCharLstmOptions { EmbeddingSize = embedding, HiddenSize = hidden, Layers = layers, Dropout = 0 });
 
         Console.Error.WriteLine("warm-up...");
-        ScoreThroughTransform(model, ml.Data.LoadFromEnumerable(texts.Take(2 * batchSize).Select(t => new Line { Text = t })));
+        ScoreThroughTransform(model, ml.Data.LoadFromEnumerable(texts.Take(2 * batchSize).Select(t => new TextLine { Text = t })));
         RawCharLstmRowScoring.LogLikelihoods(raw, encoded.Take(2 * batchSize).ToArray(), boundary, batchSize);
 
         var scoring = new List<(double ours, double raw)>();
@@ -64,8 +64,8 @@ internal static class TextSpeedBenchmark
         }
 
         int single = Math.Min(predictions, rowCount);
-        var engine = ml.Model.CreatePredictionEngine<Line, LinePrediction>(model);
-        var lines = texts.Take(single).Select(t => new Line { Text = t }).ToArray();
+        var engine = ml.Model.CreatePredictionEngine<TextLine, LinePrediction>(model);
+        var lines = texts.Take(single).Select(t => new TextLine { Text = t }).ToArray();
         var prediction = new LinePrediction();
         for (int i = 0; i < Math.Min(200, single); i++) engine.Predict(lines[i], ref prediction);
         var engineClock = Stopwatch.StartNew();
@@ -103,11 +103,6 @@ internal static class TextSpeedBenchmark
             getter(ref value);
             if (!float.IsFinite(value)) throw new InvalidOperationException($"Score of row {cursor.Position} is not finite.");
         }
-    }
-
-    private sealed class Line
-    {
-        public string Text { get; set; }
     }
 
     private sealed class LinePrediction
