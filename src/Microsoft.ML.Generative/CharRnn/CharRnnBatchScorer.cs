@@ -50,7 +50,7 @@ namespace Microsoft.ML.Generative
         protected override void ReadInput(int slot, long rowPosition)
         {
             _text(ref _value);
-            _rows[slot] = _model.Encode(_value.ToString(), out _);
+            _rows[slot] = _model.InReadingOrder(_model.Encode(_value.ToString(), out _));
             if (_condition != null)
             {
                 _condition(ref _vector);

@@ -106,18 +106,23 @@ namespace Microsoft.ML.Generative
             CharRnnNetwork forward = null, backward = null;
             try
             {
+                // The first model reads the rows in ReadingOrder (LastToFirst is Rows mode only, so rows keep their
+                // conditions); the optional second model reads them the other way.
+                bool lastToFirst = _options.ReadingOrder == CharRnnReadingOrder.LastToFirst;
+                var reversed = lastToFirst || _options.Bidirectional ? ReverseText(encoded, _options.ContextMode) : null;
                 TrainingSummary forwardSummary, backwardSummary = null;
-                (forward, forwardSummary) = Train(architecture, encoded, conditions, conditionSize, seed, device, ch, ThrowIfCanceled, "forward");
+                (forward, forwardSummary) = Train(architecture, lastToFirst ? reversed : encoded, conditions, conditionSize, seed, device, ch, ThrowIfCanceled,
+                    lastToFirst ? "last to first" : "forward");
                 if (_options.Bidirectional)
                 {
-                    var reversed = ReverseText(encoded, _options.ContextMode);
-                    var reversedConditions = _options.ContextMode == CharRnnContextMode.Stream ? null : conditions;
-                    ch.InfoInvariant($"Training the backward model (reversed rows) for bidirectional embeddings.");
-                    (backward, backwardSummary) = Train(architecture, reversed, reversedConditions, conditionSize, unchecked(seed + 1), device, ch, ThrowIfCanceled, "backward");
+                    var secondConditions = _options.ContextMode == CharRnnContextMode.Stream ? null : conditions;
+                    ch.InfoInvariant($"Training the second model (rows read {(lastToFirst ? "first to last" : "last to first")}) for bidirectional embeddings.");
+                    (backward, backwardSummary) = Train(architecture, lastToFirst ? encoded : reversed, secondConditions, conditionSize, unchecked(seed + 1), device, ch, ThrowIfCanceled,
+                        lastToFirst ? "first to last" : "backward");
                 }
                 ch.InfoInvariant($"Training finished ({forwardSummary.StopReason}); best epoch {forwardSummary.BestEpoch}, loss {forwardSummary.BestLoss:F4} nats/char.");
                 return new CharRnnTransformer(_host, new CharRnnModel(forward, backward, vocabulary, _options.TextColumnName, _options.ConditionColumnName,
-                    _options.ContextMode, _options.ScoringBatchSize, forwardSummary, backwardSummary, device));
+                    _options.ContextMode, _options.ReadingOrder, _options.ScoringBatchSize, forwardSummary, backwardSummary, device));
             }
             catch
             {
@@ -127,7 +132,7 @@ namespace Microsoft.ML.Generative
             }
         }
 
-        /// <summary>Reversed rows for the backward model; in Stream mode also in reverse order, so the stream is the text read backwards.</summary>
+        /// <summary>Reversed rows for a model that reads last to first; in Stream mode also in reverse order, so the stream is the text read backwards.</summary>
         private static List<int[]> ReverseText(List<int[]> rows, CharRnnContextMode mode)
         {
             var reversed = rows.Select(r => { var c = (int[])r.Clone(); Array.Reverse(c); return c; }).ToList();

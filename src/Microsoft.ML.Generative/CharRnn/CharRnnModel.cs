@@ -13,7 +13,7 @@ namespace Microsoft.ML.Generative
         public const int ScoringChunkLength = 512;
 
         public CharRnnModel(CharRnnNetwork forward, CharRnnNetwork backward, CharVocabulary vocabulary, string textColumnName,
-            string conditionColumnName, CharRnnContextMode contextMode, int scoringBatchSize,
+            string conditionColumnName, CharRnnContextMode contextMode, CharRnnReadingOrder readingOrder, int scoringBatchSize,
             TrainingSummary trainingSummary, TrainingSummary backwardTrainingSummary, Device device)
         {
             Forward = forward;
@@ -22,6 +22,7 @@ namespace Microsoft.ML.Generative
             TextColumnName = textColumnName;
             ConditionColumnName = conditionColumnName;
             ContextMode = contextMode;
+            ReadingOrder = readingOrder;
             ScoringBatchSize = scoringBatchSize;
             TrainingSummary = trainingSummary;
             BackwardTrainingSummary = backwardTrainingSummary;
@@ -30,14 +31,16 @@ namespace Microsoft.ML.Generative
             Backward?.eval();
         }
 
+        /// <summary>The model of the rows read in <see cref="ReadingOrder"/>: likelihoods, generation and the first half of the embedding.</summary>
         public CharRnnNetwork Forward { get; }
-        /// <summary>The model of the reversed rows (bidirectional embeddings), or null.</summary>
+        /// <summary>The model of the rows read in the opposite order (bidirectional embeddings), or null.</summary>
         public CharRnnNetwork Backward { get; }
         public CharVocabulary Vocabulary { get; }
         public string TextColumnName { get; }
         public string ConditionColumnName { get; }
         public int ConditionSize => Forward.Architecture.ConditionSize;
         public CharRnnContextMode ContextMode { get; }
+        public CharRnnReadingOrder ReadingOrder { get; }
         public int ScoringBatchSize { get; }
         public TrainingSummary TrainingSummary { get; }
         public TrainingSummary BackwardTrainingSummary { get; }
@@ -50,6 +53,16 @@ namespace Microsoft.ML.Generative
             var ids = new List<int>(text.Length);
             unknown = Vocabulary.Encode(text, ids);
             return ids.ToArray();
+        }
+
+        /// <summary>
+        /// The symbols in the order <see cref="Forward"/> reads them: as they are, or reversed in place for
+        /// <see cref="CharRnnReadingOrder.LastToFirst"/>. Returns <paramref name="ids"/>.
+        /// </summary>
+        public int[] InReadingOrder(int[] ids)
+        {
+            if (ReadingOrder == CharRnnReadingOrder.LastToFirst) Array.Reverse(ids);
+            return ids;
         }
 
         public void Dispose()

@@ -41,8 +41,18 @@ namespace Microsoft.ML.Generative
         public string ConditionColumnName { get; set; }
 
         /// <summary>
-        /// Also train a backward model on the reversed rows; <c>Embedding</c> is then [h_forward; h_backward], as in a
-        /// bidirectional RNN. LogLikelihood, Score and generation use the forward model. Doubles training time. Default false.
+        /// The order in which the model reads a row: <see cref="CharRnnReadingOrder.FirstToLast"/> (the usual left-to-right
+        /// language model) or <see cref="CharRnnReadingOrder.LastToFirst"/> (often better for scoring log lines, whose
+        /// distinctive message comes last). Either way LogLikelihood is the exact log-probability of the row and
+        /// <c>ScoreCharacters</c> lists the characters in their own order. Default FirstToLast.
+        /// </summary>
+        public CharRnnReadingOrder ReadingOrder { get; set; } = CharRnnReadingOrder.FirstToLast;
+
+        /// <summary>
+        /// Also train a second model that reads the rows in the opposite order (the backward model, for the default
+        /// <see cref="ReadingOrder"/>); <c>Embedding</c> is then [h_forward; h_backward], as in a bidirectional RNN.
+        /// LogLikelihood, Score and generation use the first model (the one that reads in <see cref="ReadingOrder"/>).
+        /// Doubles training time. Default false.
         /// </summary>
         public bool Bidirectional { get; set; }
 
@@ -137,6 +147,9 @@ namespace Microsoft.ML.Generative
                 throw new ArgumentException("CharRnnOptions.InitialState is Condition: set ConditionColumnName to a vector-of-Single column.", nameof(ConditionColumnName));
             if (!conditioned && ConditionColumnName != null)
                 throw new ArgumentException("CharRnnOptions.ConditionColumnName is set: also set InitialState = CharRnnInitialState.Condition.", nameof(ConditionColumnName));
+            Check(Enum.IsDefined(ReadingOrder), nameof(ReadingOrder), ReadingOrder, "a defined CharRnnReadingOrder");
+            if (ReadingOrder == CharRnnReadingOrder.LastToFirst && ContextMode == CharRnnContextMode.Stream)
+                throw new ArgumentException("ReadingOrder = LastToFirst applies to independent rows: use ContextMode = Rows (a Stream-mode text is read in its own order).", nameof(ReadingOrder));
             if (conditioned && ContextMode == CharRnnContextMode.Stream)
                 throw new ArgumentException("A conditioning vector belongs to one row: use ContextMode = Rows with InitialState = Condition.", nameof(ContextMode));
             Check(MaxVocabularySize >= 1, nameof(MaxVocabularySize), MaxVocabularySize, ">= 1");

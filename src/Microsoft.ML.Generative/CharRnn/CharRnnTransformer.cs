@@ -16,7 +16,7 @@ namespace Microsoft.ML.Generative
     /// <summary>
     /// A trained character-level language model. <see cref="Transform"/> keeps every input column and adds:
     /// <list type="bullet">
-    /// <item><description><c>LogLikelihood</c> (float): log p(row) in nats, the sum of log p(x_k | x_&lt;k) over the row's characters and the end-of-row symbol, from the initial state.</description></item>
+    /// <item><description><c>LogLikelihood</c> (float): log p(row) in nats, the sum of log p(x_k | x_&lt;k) over the row's characters and the end-of-row symbol, from the initial state (log p(x_k | x_&gt;k) and the start-of-row symbol when the model reads <see cref="CharRnnReadingOrder.LastToFirst"/>).</description></item>
     /// <item><description><c>Score</c> (float): -LogLikelihood / (characters + 1), the mean negative log-likelihood per character; higher = more unusual. Comparable across rows of different lengths.</description></item>
     /// <item><description><c>BitsPerCharacter</c> (float): Score / ln 2.</description></item>
     /// <item><description><c>Embedding</c> (vector of float): the top layer's hidden state after the row's last character ([forward; backward] when bidirectional).</description></item>
@@ -62,6 +62,9 @@ namespace Microsoft.ML.Generative
         /// <summary>The context mode the model was trained in.</summary>
         public CharRnnContextMode ContextMode => Model.ContextMode;
 
+        /// <summary>The order in which the model reads a row.</summary>
+        public CharRnnReadingOrder ReadingOrder => Model.ReadingOrder;
+
         /// <summary>Size of the <c>Embedding</c> column.</summary>
         public int EmbeddingSize => Model.EmbeddingSize;
 
@@ -96,7 +99,9 @@ namespace Microsoft.ML.Generative
         /// Generates text: reads the start of a row, then <paramref name="prompt"/>, then draws one character at a time.
         /// The result starts with the prompt. In Rows mode generation ends at the end-of-row symbol (or after
         /// <paramref name="maxLength"/> characters); in Stream mode the end-of-row symbol is written as a line break
-        /// and generation runs to <paramref name="maxLength"/>. The unknown symbol is never drawn.
+        /// and generation runs to <paramref name="maxLength"/>. The unknown symbol is never drawn. A model that reads
+        /// <see cref="CharRnnReadingOrder.LastToFirst"/> writes backwards from the prompt: the result ends with the
+        /// prompt and starts where the model drew the start-of-row symbol.
         /// </summary>
         /// <param name="prompt">Text to continue (in Stream mode it may span lines). Characters outside the vocabulary are read as the unknown symbol. Default "".</param>
         /// <param name="maxLength">Most characters to add after the prompt. Default 500.</param>
@@ -110,18 +115,21 @@ namespace Microsoft.ML.Generative
             if (maxLength < 0) throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "maxLength must be >= 0.");
             if (!(temperature >= 0) || float.IsInfinity(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be a finite number >= 0.");
             if (topK is int k && k < 1) throw new ArgumentOutOfRangeException(nameof(topK), topK, "topK must be null or >= 1.");
-            var ids = EncodePrompt(prompt);
+            var ids = Model.InReadingOrder(EncodePrompt(prompt));
             using var scope = NewDisposeScope();
             var conditionTensor = ConditionTensor(condition);
             using var generator = new Generator((ulong)(seed ?? _host.Rand.Next()), CPU);
-            return prompt + CharRnnSampler.Generate(Model.Forward, Model.Vocabulary, ids, conditionTensor, maxLength, temperature, topK,
+            string drawn = CharRnnSampler.Generate(Model.Forward, Model.Vocabulary, ids, conditionTensor, maxLength, temperature, topK,
                 stopAtBoundary: Model.ContextMode == CharRnnContextMode.Rows, generator);
+            return Model.ReadingOrder == CharRnnReadingOrder.LastToFirst ? string.Concat(drawn.EnumerateRunes().Reverse()) + prompt : prompt + drawn;
         }
 
         /// <summary>
         /// The log-probability of every character of <paramref name="text"/> given the ones before it (from the initial
         /// state, as in scoring), followed by the end-of-row entry. Their sum is the row's LogLikelihood. In Stream mode
         /// the text may span lines: each line break is scored as the end-of-row symbol (IsEndOfRow = true), as in training.
+        /// For a model that reads <see cref="CharRnnReadingOrder.LastToFirst"/> each character is scored given the ones
+        /// after it, and the last entry is the start-of-row symbol; the entries stay in the text's own order.
         /// </summary>
         /// <param name="text">The row (null is treated as empty).</param>
         /// <param name="condition">The conditioning vector when the model has a condition column, else null.</param>
@@ -137,10 +145,12 @@ namespace Microsoft.ML.Generative
                 conditions = condition;
             }
             var perPosition = new float[1][];
-            RowLikelihood.Score(Model.Forward, new[] { ids }, conditions, CharRnnModel.ScoringChunkLength, new double[1], null, perPosition);
+            var read = Model.InReadingOrder((int[])ids.Clone());
+            RowLikelihood.Score(Model.Forward, new[] { read }, conditions, CharRnnModel.ScoringChunkLength, new double[1], null, perPosition);
+            bool lastToFirst = Model.ReadingOrder == CharRnnReadingOrder.LastToFirst;
             var result = new CharacterScore[ids.Length + 1];
             for (int i = 0; i < ids.Length; i++)
-                result[i] = new CharacterScore(i, runes[i].ToString(), perPosition[0][i], ids[i] == CharVocabulary.UnknownId, ids[i] == CharVocabulary.BoundaryId);
+                result[i] = new CharacterScore(i, runes[i].ToString(), perPosition[0][lastToFirst ? ids.Length - 1 - i : i], ids[i] == CharVocabulary.UnknownId, ids[i] == CharVocabulary.BoundaryId);
             result[ids.Length] = new CharacterScore(ids.Length, "", perPosition[0][ids.Length], false, true);
             return result;
         }
@@ -148,11 +158,13 @@ namespace Microsoft.ML.Generative
         /// <summary>
         /// The model's distribution of the next character after <paramref name="prefix"/> (from the initial state): each
         /// known character, "" for the end of the row and "\uFFFD" for the unknown symbol, with its probability. Sums to 1.
+        /// For a model that reads <see cref="CharRnnReadingOrder.LastToFirst"/>: the character before <paramref name="prefix"/>
+        /// ("" for the start of the row).
         /// </summary>
         public IReadOnlyDictionary<string, float> NextCharacterProbabilities(string prefix, float[] condition = null)
         {
             prefix ??= "";
-            var ids = EncodePrompt(prefix);
+            var ids = Model.InReadingOrder(EncodePrompt(prefix));
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var conditionTensor = ConditionTensor(condition);

@@ -7,14 +7,14 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Generative.Persistence
 {
     /// <summary>
-    /// The saved form of a char-RNN model (format 1), inside a <see cref="ModelContainer"/>: architecture, vocabulary,
+    /// The saved form of a char-RNN model (format 2), inside a <see cref="ModelContainer"/>: architecture, vocabulary,
     /// column names and mode, scoring settings, training summaries, then the state dict of the forward network and,
-    /// when bidirectional, of the backward one.
+    /// when bidirectional, of the backward one; format 2 appends the reading order (format 1 models read first to last).
     /// </summary>
     internal static class CharRnnModelSerializer
     {
         public const string Kind = "CharRnn";
-        public const int FormatVersion = 1;
+        public const int FormatVersion = 2;
 
         public static byte[] Serialize(CharRnnModel model)
         {
@@ -45,6 +45,7 @@ namespace Microsoft.ML.Generative.Persistence
                     TrainingSummarySerializer.Write(w, model.BackwardTrainingSummary);
                     WriteState(w, TorchModuleState.ToBytes(model.Backward));
                 }
+                w.Write((int)model.ReadingOrder);
             }
             return ModelContainer.Wrap(Kind, FormatVersion, stream.ToArray());
         }
@@ -52,7 +53,7 @@ namespace Microsoft.ML.Generative.Persistence
         /// <summary>Rebuilds the model on the CPU.</summary>
         public static CharRnnModel Deserialize(byte[] container)
         {
-            var (body, _) = ModelContainer.Unwrap(container, Kind, FormatVersion);
+            var (body, version) = ModelContainer.Unwrap(container, Kind, FormatVersion);
             using var r = new BinaryReader(new MemoryStream(body));
             var architecture = new CharRnnArchitecture
             {
@@ -89,7 +90,9 @@ namespace Microsoft.ML.Generative.Persistence
                     backwardSummary = TrainingSummarySerializer.Read(r);
                     backward = LoadNetwork(architecture, r);
                 }
-                return new CharRnnModel(forward, backward, vocabulary, textColumn, hasCondition ? conditionColumn : null, mode,
+                var readingOrder = version >= 2 ? (CharRnnReadingOrder)r.ReadInt32() : CharRnnReadingOrder.FirstToLast;
+                if (!Enum.IsDefined(readingOrder)) throw new InvalidDataException($"Invalid reading order {(int)readingOrder}.");
+                return new CharRnnModel(forward, backward, vocabulary, textColumn, hasCondition ? conditionColumn : null, mode, readingOrder,
                     Math.Max(1, scoringBatchSize), summary, backwardSummary, CPU);
             }
             catch

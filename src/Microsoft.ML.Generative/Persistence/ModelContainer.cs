@@ -8,7 +8,7 @@ namespace Microsoft.ML.Generative.Persistence
     /// <summary>
     /// The self-checking binary container a model is saved in:
     /// magic "MLGENMOD" (8 bytes) | format version (int32) | kind (string) | body length (int64) | SHA-256 of body (32 bytes) | body.
-    /// The version comes first so a newer format is reported as such (not as corruption); the checksum catches
+    /// The version and kind come first so a newer format of the right kind is reported as such (not as corruption); the checksum catches
     /// truncated or altered files before any byte of the body is interpreted.
     /// </summary>
     internal static class ModelContainer
@@ -43,13 +43,14 @@ namespace Microsoft.ML.Generative.Persistence
                 if (!magic.AsSpan().SequenceEqual(Magic))
                     throw Corrupt(expectedKind, "it does not start with the Microsoft.ML.Generative model header");
                 int version = r.ReadInt32();
-                if (version > newestReadableVersion)
-                    throw new NotSupportedException($"This {expectedKind} model was saved in model format {version} by a newer version of Microsoft.ML.Generative; this version reads formats up to {newestReadableVersion}. Upgrade the Microsoft.ML.Generative package to load it.");
                 if (version < 1)
                     throw Corrupt(expectedKind, $"its format version {version} is invalid");
+                // The kind first: a model of another kind is the wrong file, whatever its format version.
                 string kind = r.ReadString();
                 if (kind != expectedKind)
                     throw Corrupt(expectedKind, $"it holds a '{kind}' model");
+                if (version > newestReadableVersion)
+                    throw new NotSupportedException($"This {expectedKind} model was saved in model format {version} by a newer version of Microsoft.ML.Generative; this version reads formats up to {newestReadableVersion}. Upgrade the Microsoft.ML.Generative package to load it.");
                 long length = r.ReadInt64();
                 byte[] hash = r.ReadBytes(32);
                 if (length < 0)

@@ -100,6 +100,20 @@ public class CharRnnPersistenceAndBadInputTests : IClassFixture<CharRnnFixture>,
     }
 
     [Fact]
+    public void AFormat1ModelStillLoadsAndReadsFirstToLast()
+    {
+        // Format 1 (before ReadingOrder) is format 2 without the trailing reading order.
+        var (body, version) = ModelContainer.Unwrap(CharRnnModelSerializer.Serialize(_f.Model.Model), CharRnnModelSerializer.Kind, CharRnnModelSerializer.FormatVersion);
+        Assert.Equal(2, version);
+        var format1 = ModelContainer.Wrap(CharRnnModelSerializer.Kind, 1, body[..^sizeof(int)]);
+        using var model = CharRnnModelSerializer.Deserialize(format1);
+        Assert.Equal(CharRnnReadingOrder.FirstToLast, model.ReadingOrder);
+        var expected = _f.Model.ScoreCharacters(_f.TestLines[0]).Select(c => c.LogProbability);
+        using var loaded = new CharRnnTransformer(_f.Ml, CharRnnModelSerializer.Deserialize(format1));
+        Assert.Equal(expected, loaded.ScoreCharacters(_f.TestLines[0]).Select(c => c.LogProbability));
+    }
+
+    [Fact]
     public void MissingOrMistypedColumnsAreReportedByName()
     {
         var numbers = _f.Ml.Data.LoadFromEnumerable(new[] { new NumberRow { Text = 1f }, new NumberRow { Text = 2f } });
@@ -130,6 +144,7 @@ public class CharRnnPersistenceAndBadInputTests : IClassFixture<CharRnnFixture>,
         Assert.Throws<ArgumentException>(() => _f.Ml.Generative().CharRnn(new CharRnnOptions { ConditionColumnName = "V" }));
         Assert.Throws<ArgumentOutOfRangeException>(() => _f.Ml.Generative().CharRnn(new CharRnnOptions { ScheduledSampling = ScheduledSampling.Exponential, SamplingScheduleParameter = 2 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => _f.Ml.Generative().CharRnn(new CharRnnOptions { Device = "tpu" }));
+        Assert.Throws<ArgumentException>(() => _f.Ml.Generative().CharRnn(new CharRnnOptions { ContextMode = CharRnnContextMode.Stream, ReadingOrder = CharRnnReadingOrder.LastToFirst }));
     }
 
     [Fact]
