@@ -13,11 +13,15 @@ internal sealed class CharRnnLineAnomalyMethod : IBatchLineAnomalyMethod
     private readonly IReadOnlyList<(System.Reflection.PropertyInfo property, object value)> _overrides;
 
     /// <param name="overrides">CharRnnOptions settings changed from the library defaults ("Name=Value;...").</param>
-    public CharRnnLineAnomalyMethod(string overrides)
+    public CharRnnLineAnomalyMethod(string overrides, bool reverseLines = false)
     {
         _overrides = OptionOverrides.Parse<CharRnnOptions>(overrides);
-        Name = $"char-RNN (ours), {OptionOverrides.Describe(_overrides)}";
+        _reverse = reverseLines;
+        Name = $"char-RNN (ours){(reverseLines ? ", reversed lines" : "")}, {OptionOverrides.Describe(_overrides)}";
     }
+
+    private readonly bool _reverse;
+    private string Prepare(string line) => _reverse ? new string(line.Reverse().ToArray()) : line;
 
     public string Key => "charrnn";
     public string Name { get; }
@@ -27,11 +31,11 @@ internal sealed class CharRnnLineAnomalyMethod : IBatchLineAnomalyMethod
         var ml = new MLContext(seed);
         var options = new CharRnnOptions { TextColumnName = "Text", ContextMode = CharRnnContextMode.Rows, Seed = seed };
         OptionOverrides.Apply(options, _overrides);
-        var model = ml.Generative().CharRnn(options).Fit(ml.Data.LoadFromEnumerable(normalLines.Select(l => new TextLine { Text = l }).ToList()));
+        var model = ml.Generative().CharRnn(options).Fit(ml.Data.LoadFromEnumerable(normalLines.Select(l => new TextLine { Text = Prepare(l) }).ToList()));
         Console.Error.WriteLine($"  char-RNN: {model.TrainingSummary.History.Count} epochs, best {model.TrainingSummary.BestEpoch} ({model.TrainingSummary.BestLoss:F4} nats/char, {model.TrainingSummary.StopReason})");
         return lines =>
         {
-            var scored = model.Transform(ml.Data.LoadFromEnumerable(lines.Select(l => new TextLine { Text = l }).ToList()));
+            var scored = model.Transform(ml.Data.LoadFromEnumerable(lines.Select(l => new TextLine { Text = Prepare(l) }).ToList()));
             return scored.GetColumn<float>("Score").Select(s => (double)s).ToArray();
         };
     }

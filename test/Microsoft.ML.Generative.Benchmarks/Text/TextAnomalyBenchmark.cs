@@ -39,6 +39,8 @@ internal static class TextAnomalyBenchmark
         double[] ks = commandLine.Doubles("k", DefaultK);
         string[] include = (commandLine.String("methods") ?? "ngram,charrnn").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         string charRnnOverrides = commandLine.String("charrnn") ?? "";
+        string scoresOut = commandLine.String("scores-out");
+        bool reverseLines = commandLine.Flag("reverse-lines");
         RunEnvironment.ApplyThreads(commandLine); // accepted like everywhere; only TorchSharp (not used here) reads it
         commandLine.ThrowOnUnknownOptions();
         if (seedCount < 1) throw new ArgumentException("--seeds must be at least 1.");
@@ -48,13 +50,15 @@ internal static class TextAnomalyBenchmark
         var log = BglLog.Load(dataDirectory);
         var methods = new List<ILineAnomalyMethod>();
         if (include.Contains("ngram")) methods.AddRange(Methods(orders, ks));
-        if (include.Contains("charrnn")) methods.Add(new CharRnnLineAnomalyMethod(charRnnOverrides));
+        if (include.Contains("charrnn")) methods.Add(new CharRnnLineAnomalyMethod(charRnnOverrides, reverseLines));
         if (methods.Count == 0) throw new ArgumentException("--methods: expected ngram and/or charrnn.");
         string header = RunEnvironment.Header("BGL log anomaly detection (ROC-AUC)", commandLine);
 
         var fits = new List<Fit>();
         var splits = new List<(int seed, int trainNormals, int trainAlertsLeftOut, int testNormals, int testAlerts)>();
         var wall = Stopwatch.StartNew();
+        using var scoreFile = scoresOut is null ? null : new StreamWriter(scoresOut);
+        scoreFile?.WriteLine("seed\tmethod\tline\talert\tscore\tmessage");
         for (int seed = firstSeed; seed < firstSeed + seedCount; seed++)
         {
             var (train, test) = StratifiedLineSplit.Create(log.IsAlert, TrainFraction, seed);
@@ -81,6 +85,7 @@ internal static class TextAnomalyBenchmark
                     double s = score(t);
                     if (!double.IsFinite(s)) throw new InvalidOperationException($"{method.Name} gave the non-finite score {s} to test line {test[t] + 1}.");
                     scores[t] = (float)s;
+                    scoreFile?.WriteLine(string.Join('\t', seed, method.Key, test[t] + 1, testAlerts[t] ? 1 : 0, s.ToString("R", CultureInfo.InvariantCulture), log.Messages[test[t]]));
                 }
                 clock.Stop();
                 var fit = new Fit(method.Key, seed, RocAuc.Compute(scores, testAlerts), clock.Elapsed.TotalSeconds);
