@@ -19,7 +19,7 @@ namespace Microsoft.ML.Generative
     /// <item><description><c>LogLikelihood</c> (float): log p(row) in nats, the sum of log p(x_k | x_&lt;k) over the row's characters and the end-of-row symbol, from the initial state (log p(x_k | x_&gt;k) and the start-of-row symbol when the model reads <see cref="CharRnnReadingOrder.LastToFirst"/>).</description></item>
     /// <item><description><c>Score</c> (float): -LogLikelihood / (characters + 1), the mean negative log-likelihood per character; higher = more unusual. Comparable across rows of different lengths.</description></item>
     /// <item><description><c>BitsPerCharacter</c> (float): Score / ln 2.</description></item>
-    /// <item><description><c>Embedding</c> (vector of float): the top layer's hidden state after the row's last character ([forward; backward] when bidirectional).</description></item>
+    /// <item><description><c>Embedding</c> (vector of float): the top layer's hidden state after the model has read the whole row, in its <see cref="ReadingOrder"/> ([first model; second model, reading the other way] when bidirectional).</description></item>
     /// </list>
     /// A "character" is a Unicode scalar value. Characters not in the training vocabulary are scored as the unknown
     /// symbol, whose probability is what the model learned for rare characters (usually very low: unknown characters
@@ -71,10 +71,10 @@ namespace Microsoft.ML.Generative
         /// <summary>The characters the model knows (Unicode scalar values), without the end-of-row and unknown symbols.</summary>
         public IReadOnlyList<string> Vocabulary => Model.Vocabulary.CodePoints.Select(c => new Rune(c).ToString()).ToArray();
 
-        /// <summary>Training history of the (forward) model.</summary>
+        /// <summary>Training history of the (first) model, the one that reads in <see cref="ReadingOrder"/>.</summary>
         public TrainingSummary TrainingSummary => Model.TrainingSummary;
 
-        /// <summary>Training history of the backward model when bidirectional, else null.</summary>
+        /// <summary>Training history of the second model (reading the other way) when bidirectional, else null.</summary>
         public TrainingSummary BackwardTrainingSummary => Model.BackwardTrainingSummary;
 
         /// <summary>Always true: the transformer maps rows one to one.</summary>
