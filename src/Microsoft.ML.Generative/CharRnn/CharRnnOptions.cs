@@ -91,8 +91,8 @@ namespace Microsoft.ML.Generative
         public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Cosine;
 
         /// <summary>
-        /// AdamW decoupled weight decay. Default 0.01. 0.1 was better for a GRU 2 x 384 on a million characters of text
-        /// at 5, 10 and 30 minutes of training (docs/BENCHMARKS.md, section 6).
+        /// AdamW decoupled weight decay. Default 0.01. 0.1 and 0.3 were better for a GRU 2 x 384 on a million characters
+        /// of text at 5, 10 and 30 minutes of training, 0.3 most at 30 minutes (docs/BENCHMARKS.md, section 6).
         /// </summary>
         public float WeightDecay { get; set; } = 0.01f;
 
