@@ -9,6 +9,11 @@ namespace Microsoft.ML.Generative.Flows
     /// (and running averages are updated); in evaluation mode the running averages are used, so after training the
     /// layer is a fixed affine map. The running averages are buffers, saved and loaded with the weights.
     /// </summary>
+    /// <remarks>
+    /// Vectors [batch, d] get per-feature statistics. Images [batch, C, H, W] (or any rank above 2) get per-channel
+    /// statistics over batch and all spatial positions, as in the paper's image flows; the parameters and buffers
+    /// keep their [1, C] shape, and the log-det per row is H*W times the per-channel sum.
+    /// </remarks>
     public sealed class BatchNormFlow : FlowLayer
     {
         private readonly TorchSharp.Modules.Parameter log_gamma;
@@ -18,7 +23,10 @@ namespace Microsoft.ML.Generative.Flows
         private readonly double _momentum;
         private readonly double _epsilon;
 
-        /// <summary>Creates the layer. <paramref name="momentum"/> is the weight of the newest batch in the running averages.</summary>
+        /// <summary>
+        /// Creates the layer over vectors of <paramref name="features"/> features, or images of that many channels.
+        /// <paramref name="momentum"/> is the weight of the newest batch in the running averages.
+        /// </summary>
         public BatchNormFlow(int features, double momentum = 0.05, double epsilon = 1e-5) : base(nameof(BatchNormFlow))
         {
             if (!(momentum > 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum));
@@ -48,6 +56,8 @@ namespace Microsoft.ML.Generative.Flows
         /// <inheritdoc />
         public override (Tensor z, Tensor logDet) Forward(Tensor x)
         {
+            if (x.dim() > 2)
+                return ForwardPerChannel(x);
             var (mean, variance) = Statistics(x);
             var logStd = 0.5 * (variance + _epsilon).log();
             var z = (x - mean) * (log_gamma - logStd).exp() + beta;
@@ -58,9 +68,65 @@ namespace Microsoft.ML.Generative.Flows
         /// <remarks>Inversion uses the running averages (the layer's evaluation-mode map).</remarks>
         public override (Tensor x, Tensor logDet) Inverse(Tensor z)
         {
+            if (z.dim() > 2)
+                return InversePerChannel(z);
             var logStd = 0.5 * (running_var + _epsilon).log();
             var x = (z - beta) * (logStd - log_gamma).exp() + running_mean;
             return (x, (logStd - log_gamma).sum().expand(z.shape[0]));
+        }
+
+        // Images: the same map per channel, with statistics over the batch and every position. The vector path above
+        // is left exactly as it was, so vector results do not change.
+        private (Tensor mean, Tensor variance) ChannelStatistics(Tensor x, long[] shape)
+        {
+            if (!training)
+                return (running_mean.reshape(shape), running_var.reshape(shape));
+            var dims = new long[x.dim() - 1];
+            dims[0] = 0;
+            for (int d = 2; d < x.dim(); d++) dims[d - 1] = d;
+            var mean = x.mean(dims, keepdim: true);
+            var variance = (x - mean).pow(2).mean(dims, keepdim: true);
+            using (no_grad())
+            {
+                running_mean.mul_(1 - _momentum).add_(mean.detach().reshape(1, -1) * _momentum);
+                running_var.mul_(1 - _momentum).add_(variance.detach().reshape(1, -1) * _momentum);
+            }
+            return (mean, variance);
+        }
+
+        private (Tensor z, Tensor logDet) ForwardPerChannel(Tensor x)
+        {
+            var shape = ChannelShape(x);
+            var (mean, variance) = ChannelStatistics(x, shape);
+            var logScale = log_gamma.reshape(shape) - 0.5 * (variance + _epsilon).log();
+            var z = (x - mean) * logScale.exp() + beta.reshape(shape);
+            return (z, (logScale.sum() * PositionsPerChannel(x)).expand(x.shape[0]));
+        }
+
+        private (Tensor x, Tensor logDet) InversePerChannel(Tensor z)
+        {
+            var shape = ChannelShape(z);
+            var logScale = log_gamma.reshape(shape) - 0.5 * (running_var.reshape(shape) + _epsilon).log();
+            var x = (z - beta.reshape(shape)) * (-logScale).exp() + running_mean.reshape(shape);
+            return (x, (-logScale.sum() * PositionsPerChannel(z)).expand(z.shape[0]));
+        }
+
+        // [1, C, 1, ..., 1]: broadcasts the per-channel values over a [batch, C, ...] tensor.
+        private long[] ChannelShape(Tensor x)
+        {
+            if (x.shape[1] != log_gamma.shape[1])
+                throw new ArgumentException($"BatchNormFlow over {log_gamma.shape[1]} channels got an input with {x.shape[1]} channels.");
+            var shape = new long[x.dim()];
+            Array.Fill(shape, 1L);
+            shape[1] = x.shape[1];
+            return shape;
+        }
+
+        private static long PositionsPerChannel(Tensor x)
+        {
+            long n = 1;
+            for (int d = 2; d < x.dim(); d++) n *= x.shape[d];
+            return n;
         }
     }
 }

@@ -1,0 +1,141 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Generative.Flows.Image
+{
+    /// <summary>
+    /// The scale/translation network of an image coupling, a small ResNet as in the Real NVP paper (section 3.7):
+    /// a 3x3 convolution to <c>featureMaps</c> channels, pre-activation residual blocks
+    /// (norm, activation, conv 3x3, norm, activation, conv 3x3, plus the skip), then norm, activation and a 3x3
+    /// output convolution. The output convolution starts at zero, so every coupling starts as the identity map.
+    /// </summary>
+    /// <remarks>
+    /// <para>Every convolution has at least 16 output channels: on this project's reference machine (libtorch 2.10,
+    /// oneDNN, AVX-512, 2 threads) a Conv2d with fewer output channels intermittently returns NaN input gradients.
+    /// The output convolution therefore produces max(16, outputChannels) channels and the network returns the first
+    /// <c>outputChannels</c> (the extra channels get no gradient and stay at zero).</para>
+    /// <para>With a <c>maskPlane</c> the network sees it as one extra, constant input channel. Checkerboard couplings
+    /// pass their pattern: a masked-out pixel is 0, which is also an ordinary value, and a translation-invariant
+    /// convolution cannot otherwise tell which pixels it is meant to predict. Channel-wise couplings pass none: their
+    /// mask is constant over space and says nothing a convolution could use.</para>
+    /// </remarks>
+    public sealed class ResNetConditioner : nn.Module<Tensor, Tensor>
+    {
+        /// <summary>The smallest number of output channels any convolution here is given (see the remarks).</summary>
+        public const int MinimumConvolutionChannels = 16;
+
+        private readonly Conv2d in_conv;
+        private readonly ModuleList<ResidualBlock> blocks;
+        private readonly nn.Module<Tensor, Tensor> out_norm;
+        private readonly Conv2d out_conv;
+        private readonly Tensor mask_plane; // [1, 1, H, W], or null
+        private readonly ConditionerActivation _activation;
+        private readonly int _outputChannels;
+
+        /// <summary>
+        /// Creates the network [batch, inputChannels, H, W] -> [batch, outputChannels, H, W].
+        /// </summary>
+        /// <param name="inputChannels">Channels of the (masked) input.</param>
+        /// <param name="outputChannels">Channels returned: 2C for a coupling over C channels.</param>
+        /// <param name="featureMaps">Width of the hidden convolutions; at least 16.</param>
+        /// <param name="residualBlocks">Number of residual blocks (0 or more).</param>
+        /// <param name="activation">Activation between convolutions.</param>
+        /// <param name="batchNorm">Use BatchNorm2d before each activation (the paper's choice); otherwise no normalisation.</param>
+        /// <param name="maskPlane">Optional [H, W] plane appended to the input as an extra channel (see the remarks).</param>
+        public ResNetConditioner(int inputChannels, int outputChannels, int featureMaps, int residualBlocks,
+            ConditionerActivation activation = ConditionerActivation.Relu, bool batchNorm = false, float[,] maskPlane = null)
+            : base(nameof(ResNetConditioner))
+        {
+            if (inputChannels < 1) throw new ArgumentOutOfRangeException(nameof(inputChannels), inputChannels, "must be >= 1.");
+            if (outputChannels < 1) throw new ArgumentOutOfRangeException(nameof(outputChannels), outputChannels, "must be >= 1.");
+            if (featureMaps < MinimumConvolutionChannels)
+                throw new ArgumentOutOfRangeException(nameof(featureMaps), featureMaps,
+                    $"must be >= {MinimumConvolutionChannels}: convolutions with fewer output channels can return NaN gradients on oneDNN CPUs.");
+            if (residualBlocks < 0) throw new ArgumentOutOfRangeException(nameof(residualBlocks), residualBlocks, "must be >= 0.");
+            if (!Enum.IsDefined(activation)) throw new ArgumentOutOfRangeException(nameof(activation));
+            _activation = activation;
+            _outputChannels = outputChannels;
+
+            if (maskPlane != null)
+            {
+                int h = maskPlane.GetLength(0), w = maskPlane.GetLength(1);
+                var flat = new float[h * w];
+                for (int i = 0; i < h; i++)
+                    for (int j = 0; j < w; j++)
+                        flat[i * w + j] = maskPlane[i, j];
+                mask_plane = tensor(flat, new long[] { 1, 1, h, w });
+            }
+            in_conv = nn.Conv2d(inputChannels + (maskPlane != null ? 1 : 0), featureMaps, 3, padding: 1);
+            var list = new ResidualBlock[residualBlocks];
+            for (int i = 0; i < residualBlocks; i++)
+                list[i] = new ResidualBlock(featureMaps, batchNorm, activation);
+            blocks = new ModuleList<ResidualBlock>(list);
+            out_norm = Norm(featureMaps, batchNorm);
+            out_conv = nn.Conv2d(featureMaps, Math.Max(MinimumConvolutionChannels, outputChannels), 3, padding: 1);
+            using (no_grad())
+            {
+                out_conv.weight.zero_();
+                out_conv.bias.zero_();
+            }
+            RegisterComponents();
+        }
+
+        /// <summary>Number of channels returned (the output convolution may compute more; see the remarks).</summary>
+        public int OutputChannels => _outputChannels;
+
+        /// <inheritdoc />
+        public override Tensor forward(Tensor x)
+        {
+            if (mask_plane is not null)
+            {
+                if (x.shape[2] != mask_plane.shape[2] || x.shape[3] != mask_plane.shape[3])
+                    throw new ArgumentException($"this conditioner was built for {mask_plane.shape[2]}x{mask_plane.shape[3]} images; got {x.shape[2]}x{x.shape[3]}.");
+                x = cat(new[] { x, mask_plane.expand(x.shape[0], 1, -1, -1) }, 1);
+            }
+            var h = in_conv.call(x);
+            foreach (var block in blocks)
+                h = block.call(h);
+            h = out_conv.call(Activate(out_norm.call(h), _activation));
+            return h.narrow(1, 0, _outputChannels);
+        }
+
+        private static nn.Module<Tensor, Tensor> Norm(int channels, bool batchNorm)
+            => batchNorm ? nn.BatchNorm2d(channels) : nn.Identity();
+
+        private static Tensor Activate(Tensor x, ConditionerActivation activation) => activation switch
+        {
+            ConditionerActivation.Tanh => x.tanh(),
+            ConditionerActivation.Silu => nn.functional.silu(x),
+            _ => nn.functional.relu(x),
+        };
+
+        /// <summary>h + conv(act(norm(conv(act(norm(h)))))): a pre-activation residual block (He et al. 2016).</summary>
+        private sealed class ResidualBlock : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> norm1;
+            private readonly Conv2d conv1;
+            private readonly nn.Module<Tensor, Tensor> norm2;
+            private readonly Conv2d conv2;
+            private readonly ConditionerActivation _activation;
+
+            public ResidualBlock(int channels, bool batchNorm, ConditionerActivation activation) : base(nameof(ResidualBlock))
+            {
+                _activation = activation;
+                norm1 = Norm(channels, batchNorm);
+                conv1 = nn.Conv2d(channels, channels, 3, padding: 1);
+                norm2 = Norm(channels, batchNorm);
+                conv2 = nn.Conv2d(channels, channels, 3, padding: 1);
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor h)
+            {
+                var r = conv1.call(Activate(norm1.call(h), _activation));
+                r = conv2.call(Activate(norm2.call(r), _activation));
+                return h + r;
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.ML.Generative.Flows;
+using Microsoft.ML.Generative.Flows.Image;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Generative.Tests.Flows.Image;
+
+/// <summary>
+/// The convolutional conditioner: identity start, shapes, and the platform trap of design-notes.md ("Intermittent
+/// NaN gradients in small convolutions": a Conv2d with fewer than 16 output channels, 2 threads, oneDNN on AVX-512).
+/// </summary>
+public class ResNetConditionerTests
+{
+    [Fact]
+    public void EveryConvolutionOfAFlowOverOneChannelHasAtLeast16OutputChannels()
+    {
+        // The first coupling of a grey image needs only 2 output channels: the narrowest case.
+        using var flow = new MultiScaleRealNvp(new ImageRealNvpArchitecture { Channels = 1, Height = 8, Width = 8, Scales = 3, FeatureMaps = 16, ResidualBlocks = 1 });
+        int convolutions = 0;
+        foreach (var (name, module) in flow.named_modules())
+        {
+            if (module is global::TorchSharp.Modules.Conv2d conv)
+            {
+                convolutions++;
+                var weight = conv.named_parameters().Single(p => p.name == "weight").parameter;
+                Assert.True(weight.shape[0] >= 16, $"{name} has {weight.shape[0]} output channels");
+            }
+        }
+        Assert.True(convolutions >= 3 * (3 + 3 + 3 + 3 + 4), $"expected every coupling's convolutions, found {convolutions}");
+    }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(12, false)]
+    public void ReturnsTwoCChannelsThatStartAtZero(int channels, bool withMaskPlane)
+    {
+        var mask = ImageMasks.Checkerboard(channels, 6, 4, 1);
+        using var conditioner = new ResNetConditioner(channels, 2 * channels, 16, 2, ConditionerActivation.Relu, batchNorm: true,
+            withMaskPlane ? ImageMasks.Plane(mask) : null);
+        Assert.Equal(2 * channels, conditioner.OutputChannels);
+        var inConv = conditioner.named_parameters().Single(p => p.name == "in_conv.weight").parameter;
+        Assert.Equal(channels + (withMaskPlane ? 1 : 0), inConv.shape[1]);
+        using var coupling = new AffineCoupling(mask, conditioner);
+        using var scope = NewDisposeScope();
+        using var g = new Generator(1, CPU);
+        var x = randn(new long[] { 3, channels, 6, 4 }, generator: g);
+        var h = conditioner.call(x);
+        Assert.Equal(new long[] { 3, 2 * channels, 6, 4 }, h.shape);
+        Assert.Equal(0.0, ImageTestModules.MaxAbs(h));
+        var (z, logDet) = coupling.Forward(x);
+        Assert.True(ImageTestModules.SameValues(z, x), "a new coupling is the identity");
+        Assert.Equal(0.0, ImageTestModules.MaxAbs(logDet));
+    }
+
+    [Fact]
+    public void TooFewFeatureMapsIsRefused()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ResNetConditioner(1, 2, featureMaps: 8, residualBlocks: 1));
+        Assert.Contains("16", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ImageRealNvpArchitecture { Height = 4, Width = 4, FeatureMaps = 15 }.Validate());
+    }
+
+    [Fact]
+    public void ConditionerInputGradientsStayFiniteOverManyBackwardPassesWithTwoThreads()
+    {
+        // The platform-trap regression: 300 backward passes each for a checkerboard conditioner of a grey 16x16 image
+        // (2 output channels needed) and a channel-wise one after a squeeze, with training-mode batch norm, on 2 threads.
+        int savedThreads = torch.get_num_threads();
+        torch.set_num_threads(2);
+        try
+        {
+            var configurations = new[]
+            {
+                (channels: 1, size: 16, plane: ImageMasks.Plane(ImageMasks.Checkerboard(1, 16, 16, 0))),
+                (channels: 4, size: 8, plane: (float[,])null),
+            };
+            foreach (var (channels, size, plane) in configurations)
+            {
+                using var conditioner = new ResNetConditioner(channels, 2 * channels, 16, 1, ConditionerActivation.Relu, batchNorm: true, plane);
+                ImageTestModules.Randomize(conditioner, seed: channels); // a zero output conv would pass no gradient back
+                conditioner.train();
+                using var g = new Generator(42, CPU);
+                int nonFinite = 0;
+                for (int pass = 0; pass < 300; pass++)
+                {
+                    using var scope = NewDisposeScope();
+                    var x = randn(new long[] { 4, channels, size, size }, generator: g).requires_grad_(true);
+                    var output = conditioner.call(x);
+                    var weights = randn(output.shape, generator: g);
+                    (output * weights).sum().backward();
+                    if (!x.grad.isfinite().all().item<bool>())
+                        nonFinite++;
+                }
+                Assert.True(nonFinite == 0, $"{channels} channel(s): {nonFinite} of 300 backward passes gave non-finite input gradients");
+                foreach (var (name, p) in conditioner.named_parameters())
+                    Assert.True(p.grad is null || p.grad.isfinite().all().item<bool>(), $"{name}: non-finite accumulated gradient");
+            }
+        }
+        finally
+        {
+            torch.set_num_threads(savedThreads);
+        }
+    }
+}
