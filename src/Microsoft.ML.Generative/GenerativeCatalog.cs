@@ -6,7 +6,7 @@ namespace Microsoft.ML.Generative
     /// <summary>Entry point: <c>mlContext.Generative()</c>.</summary>
     public static class GenerativeMLContextExtensions
     {
-        /// <summary>The catalog of exact-likelihood generative models: Real NVP normalizing flows and character-level RNN language models.</summary>
+        /// <summary>The catalog of exact-likelihood generative models: Real NVP normalizing flows (vectors and images) and character-level RNN language models.</summary>
         public static GenerativeCatalog Generative(this MLContext mlContext)
             => new GenerativeCatalog(mlContext ?? throw new ArgumentNullException(nameof(mlContext)));
 
@@ -42,6 +42,28 @@ namespace Microsoft.ML.Generative
         /// <summary>A Real NVP flow configured by <paramref name="options"/>.</summary>
         public RealNvpEstimator RealNvp(RealNvpOptions options)
             => new RealNvpEstimator(_environment, options ?? throw new ArgumentNullException(nameof(options)));
+
+        /// <summary>
+        /// A multi-scale Real NVP for images on <paramref name="featureColumnName"/> with default options (see
+        /// <see cref="RealNvpImageOptions"/>): pixel vectors of <paramref name="channels"/> x <paramref name="height"/> x
+        /// <paramref name="width"/> integer levels 0..255.
+        /// </summary>
+        /// <param name="featureColumnName">A vector of Single column with the pixels in (channel, row, column) order. Default "Pixels".</param>
+        /// <param name="channels">Channels per image. Default 1.</param>
+        /// <param name="height">Image height in pixels.</param>
+        /// <param name="width">Image width in pixels.</param>
+        public RealNvpImageEstimator RealNvpImage(string featureColumnName = "Pixels", int channels = 1, int height = 28, int width = 28)
+            => new RealNvpImageEstimator(_environment, new RealNvpImageOptions
+            {
+                FeatureColumnName = featureColumnName,
+                Channels = channels,
+                Height = height,
+                Width = width,
+            });
+
+        /// <summary>A multi-scale Real NVP for images configured by <paramref name="options"/>.</summary>
+        public RealNvpImageEstimator RealNvpImage(RealNvpImageOptions options)
+            => new RealNvpImageEstimator(_environment, options ?? throw new ArgumentNullException(nameof(options)));
 
         /// <summary>A character-level RNN language model on <paramref name="textColumnName"/> with default options (see <see cref="CharRnnOptions"/>).</summary>
         /// <param name="textColumnName">A Text (string) column. Default "Text".</param>

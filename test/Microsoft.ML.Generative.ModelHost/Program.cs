@@ -7,11 +7,16 @@
 //             Score, LogLikelihood, then the Latent values (float32 each).
 // input.txt: one text row per line (UTF-8). output.bin: for every row via Transform, then via PredictionEngine:
 //             LogLikelihood, Score, BitsPerCharacter, then the Embedding values (float32 each).
+//          ModelHost image <model.zip> <input.txt> <output.bin>      (an image Real NVP pipeline, input column "Pixels")
+// input.txt: one image per line, its pixel values separated by spaces. output.bin: for every row via Transform, then via
+//             PredictionEngine: Score, LogLikelihood, BitsPerDimension, then the Latent values (float32 each).
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 if (args.Length == 4 && args[0] == "charrnn")
     return CharRnnHost.Run(args[1], args[2], args[3]);
+if (args.Length == 4 && args[0] == "image")
+    return ImageHost.Run(args[1], args[2], args[3]);
 if (args.Length != 3)
 {
     Console.Error.WriteLine("usage: ModelHost <model.zip> <input.csv> <output.bin> | ModelHost charrnn <model.zip> <input.txt> <output.bin>");
@@ -100,4 +105,50 @@ public sealed class TextPrediction
     public float Score { get; set; }
     public float BitsPerCharacter { get; set; }
     public float[] Embedding { get; set; }
+}
+
+/// <summary>Scores images with a saved image Real NVP pipeline (input column "Pixels", size read from the file).</summary>
+public static class ImageHost
+{
+    public static int Run(string modelPath, string inputPath, string outputPath)
+    {
+        var ml = new MLContext(seed: 0);
+        var model = ml.Model.Load(modelPath, out _);
+        var rows = File.ReadAllLines(inputPath)
+            .Select(l => new ImageRow { Pixels = l.Split(' ').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() })
+            .ToList();
+        var definition = Microsoft.ML.Data.SchemaDefinition.Create(typeof(ImageRow));
+        definition["Pixels"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, rows[0].Pixels.Length);
+        var data = ml.Data.LoadFromEnumerable(rows, definition);
+        using var w = new BinaryWriter(File.Create(outputPath));
+        foreach (var p in ml.Data.CreateEnumerable<ImagePrediction>(model.Transform(data), reuseRowObject: false))
+            Write(w, p);
+        var engine = ml.Model.CreatePredictionEngine<ImageRow, ImagePrediction>(model, inputSchemaDefinition: definition);
+        foreach (var row in rows)
+            Write(w, engine.Predict(row));
+        return 0;
+    }
+
+    private static void Write(BinaryWriter w, ImagePrediction p)
+    {
+        w.Write(p.Score);
+        w.Write(p.LogLikelihood);
+        w.Write(p.BitsPerDimension);
+        foreach (var v in p.Latent) w.Write(v);
+    }
+}
+
+/// <summary>Input of the image pipeline.</summary>
+public sealed class ImageRow
+{
+    public float[] Pixels { get; set; }
+}
+
+/// <summary>The image Real NVP outputs read back.</summary>
+public sealed class ImagePrediction
+{
+    public float Score { get; set; }
+    public float LogLikelihood { get; set; }
+    public float BitsPerDimension { get; set; }
+    public float[] Latent { get; set; }
 }

@@ -21,6 +21,28 @@ namespace Microsoft.ML.Generative.Data
         public ReadOnlySpan<float> Row(int i) => new ReadOnlySpan<float>(Values, i * Features, Features);
 
         /// <summary>
+        /// A seeded random hold-out: floor(rows x fraction) rows for validation (fewer if that would leave under 2 for
+        /// training), the rest for training; both as dense row-major arrays.
+        /// </summary>
+        public (float[] train, int trainRows, float[] validation, int validationRows) SplitForValidation(float fraction, int seed)
+        {
+            int n = Rows, d = Features;
+            int validationRows = (int)Math.Floor(n * (double)fraction);
+            if (n - validationRows < 2) validationRows = Math.Max(0, n - 2);
+            var order = new int[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            Training.SeededShuffle.Shuffle(order, new Random(seed));
+            float[] Gather(int from, int count)
+            {
+                var result = new float[(long)count * d];
+                for (int r = 0; r < count; r++)
+                    Row(order[from + r]).CopyTo(result.AsSpan(r * d, d));
+                return result;
+            }
+            return (Gather(validationRows, n - validationRows), n - validationRows, Gather(0, validationRows), validationRows);
+        }
+
+        /// <summary>
         /// Reads every row of <paramref name="columnName"/>. Throws, naming the column and row, for a missing or
         /// mistyped column, a vector whose length differs from the first row's, or a NaN/infinite value.
         /// </summary>

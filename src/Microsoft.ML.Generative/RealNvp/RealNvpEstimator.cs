@@ -66,7 +66,7 @@ namespace Microsoft.ML.Generative
             int d = data.Features;
             int seed = _options.Seed ?? _host.Rand.Next();
 
-            var (train, trainRows, validation, validationRows) = Split(data, _options.ValidationFraction, seed);
+            var (train, trainRows, validation, validationRows) = data.SplitForValidation(_options.ValidationFraction, seed);
             ch.InfoInvariant($"Real NVP: {data.Rows} rows x {d} features; {trainRows} for training, {validationRows} held out for validation.");
 
             var (means, stdDevs) = Standardization(train, trainRows, d, ch);
@@ -117,23 +117,6 @@ namespace Microsoft.ML.Generative
                 network.Dispose();
                 throw;
             }
-        }
-
-        private static (float[] train, int trainRows, float[] validation, int validationRows) Split(FeatureMatrix data, float fraction, int seed)
-        {
-            int n = data.Rows, d = data.Features;
-            int validationRows = (int)Math.Floor(n * (double)fraction);
-            if (n - validationRows < 2) validationRows = Math.Max(0, n - 2);
-            var order = Enumerable.Range(0, n).ToArray();
-            SeededShuffle.Shuffle(order, new Random(seed));
-            float[] Gather(int from, int count)
-            {
-                var result = new float[count * d];
-                for (int r = 0; r < count; r++)
-                    data.Row(order[from + r]).CopyTo(result.AsSpan(r * d, d));
-                return result;
-            }
-            return (Gather(validationRows, n - validationRows), n - validationRows, Gather(0, validationRows), validationRows);
         }
 
         private static (float[] means, float[] stdDevs) Standardization(float[] rows, int n, int d, IChannel ch)

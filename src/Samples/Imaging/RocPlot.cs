@@ -54,7 +54,7 @@ namespace Samples.Imaging
                 image.DrawText(Left + 42, y, Fit(text, Width - Left - 52), Rgb.Black, Scale);
             }
 
-            PngWriter.Write(image, path);
+            Microsoft.ML.Generative.Imaging.PngFile.WriteRgb(path, image.Width, image.Height, image.Pixels);
         }
 
         private static void DrawCentered(RgbImage image, int centerX, int y, string text, Rgb color)

@@ -1,0 +1,314 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML.Generative.Tests.Infrastructure;
+using Microsoft.ML.Generative.Tests.Persistence;
+using Xunit;
+using static Microsoft.ML.Generative.Tests.Infrastructure.ImageRows;
+
+namespace Microsoft.ML.Generative.Tests.Pipeline;
+
+/// <summary>One small image Real NVP trained once on 4x4 bar images, shared by the image pipeline tests.</summary>
+public sealed class ImageFlowFixture : IDisposable
+{
+    public ImageFlowFixture()
+    {
+        Ml = new MLContext(seed: 1);
+        Train = Load(Ml, Bars(400, seed: 11));
+        TestRows = Bars(40, seed: 12);
+        Options = new RealNvpImageOptions
+        {
+            Channels = 1, Height = Side, Width = Side, PixelLevels = Levels,
+            NumberOfScales = 2, FeatureMaps = 16, NumberOfResidualBlocks = 1,
+            MaxEpochs = 40, BatchSize = 32, LearningRate = 3e-3f, Seed = 3, NumberOfThreads = 1,
+        };
+        Model = Ml.Generative().RealNvpImage(Options).Fit(Train);
+    }
+
+    public MLContext Ml { get; }
+    public IDataView Train { get; }
+    public List<ImageRow> TestRows { get; }
+    public RealNvpImageOptions Options { get; }
+    public RealNvpImageTransformer Model { get; }
+
+    public void Dispose() => Model.Dispose();
+}
+
+/// <summary>Fit, Transform, PredictionEngine, sampling, interpolation, PNG grids and save/load of the image Real NVP.</summary>
+public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDisposable
+{
+    private readonly ImageFlowFixture _f;
+    private readonly string _dir = Directory.CreateTempSubdirectory("image-flow-tests-").FullName;
+
+    public RealNvpImagePipelineTests(ImageFlowFixture fixture) => _f = fixture;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static List<ImagePrediction> Predictions(ITransformer model, MLContext ml, IEnumerable<ImageRow> rows)
+        => ml.Data.CreateEnumerable<ImagePrediction>(model.Transform(Load(ml, rows)), reuseRowObject: false).ToList();
+
+    private static float[] Flatten(IEnumerable<ImagePrediction> predictions)
+        => predictions.SelectMany(p => new[] { p.Score, p.LogLikelihood, p.BitsPerDimension }.Concat(p.Latent)).ToArray();
+
+    private static void AssertBitIdentical(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"value {i}: {expected[i]:R} vs {actual[i]:R}");
+    }
+
+    [Fact]
+    public void TrainingLearnsTheBarsWellBelowTheUniformTwoBitsPerDimension()
+    {
+        var summary = _f.Model.TrainingSummary;
+        Assert.True(summary.BestEpoch >= 1);
+        Assert.True(summary.BestLoss < 1.4, $"best validation bits/dim {summary.BestLoss}");
+        Assert.True(summary.History[^1].ValidationLoss < summary.History[0].ValidationLoss);
+
+        double bars = Predictions(_f.Model, _f.Ml, _f.TestRows).Average(p => p.BitsPerDimension);
+        double noise = Predictions(_f.Model, _f.Ml, Noise(40, seed: 5)).Average(p => p.BitsPerDimension);
+        Assert.True(bars < 1.4, $"bars {bars} bits/dim");
+        Assert.True(noise > bars + 0.5, $"noise {noise} vs bars {bars} bits/dim");
+    }
+
+    [Fact]
+    public void OutputColumnsAreConsistentAndFinite()
+    {
+        var predictions = Predictions(_f.Model, _f.Ml, _f.TestRows);
+        Assert.Equal(_f.TestRows.Count, predictions.Count);
+        foreach (var p in predictions)
+        {
+            Assert.True(float.IsFinite(p.LogLikelihood));
+            Assert.Equal(-p.LogLikelihood, p.Score);
+            Assert.Equal(p.Score / (Size * Math.Log(2)), p.BitsPerDimension, 5);
+            Assert.Equal(Size, p.Latent.Length);
+            Assert.All(p.Latent, v => Assert.True(float.IsFinite(v)));
+        }
+        var schema = _f.Model.GetOutputSchema(_f.Train.Schema);
+        Assert.Equal(Size, ((VectorDataViewType)schema["Latent"].Type).Size);
+        Assert.Equal(NumberDataViewType.Single, schema["BitsPerDimension"].Type);
+    }
+
+    [Fact]
+    public void PredictionEngineAndSmallScoringBatchesGiveTheSameScoresAsTransform()
+    {
+        var expected = Predictions(_f.Model, _f.Ml, _f.TestRows);
+        var engine = _f.Ml.Model.CreatePredictionEngine<ImageRow, ImagePrediction>(_f.Model);
+        for (int i = 0; i < _f.TestRows.Count; i++)
+        {
+            var p = engine.Predict(_f.TestRows[i]);
+            Assert.Equal(expected[i].LogLikelihood, p.LogLikelihood, 3);
+            Assert.Equal(expected[i].Latent, p.Latent, new FloatTolerance(1e-4f));
+        }
+    }
+
+    [Fact]
+    public void SamplesAreImagesOfPixelLevelsAndFollowTheSeed()
+    {
+        var a = _f.Model.Sample(12, temperature: 0.7f, seed: 4).GetColumn<float[]>("Pixels").ToList();
+        var b = _f.Model.Sample(12, temperature: 0.7f, seed: 4).GetColumn<float[]>("Pixels").ToList();
+        var c = _f.Model.Sample(12, temperature: 0.7f, seed: 5).GetColumn<float[]>("Pixels").ToList();
+        Assert.Equal(12, a.Count);
+        Assert.All(a, image =>
+        {
+            Assert.Equal(Size, image.Length);
+            Assert.All(image, v => Assert.True(v >= 0 && v <= Levels - 1 && v == MathF.Floor(v), $"pixel {v}"));
+        });
+        Assert.Equal(a.SelectMany(x => x), b.SelectMany(x => x));
+        Assert.NotEqual(a.SelectMany(x => x), c.SelectMany(x => x));
+
+        // The model learnt bars: many samples have a full row or column at the brightest level, which only about 3%
+        // of uniform noise images have (8 lines x 4^-4).
+        var many = _f.Model.Sample(100, temperature: 0.7f, seed: 6).GetColumn<float[]>("Pixels").ToList();
+        int withBar = many.Count(HasBrightBar);
+        Assert.True(withBar >= 20, $"{withBar} of 100 samples have a bright bar");
+    }
+
+    private static bool HasBrightBar(float[] image)
+    {
+        for (int k = 0; k < Side; k++)
+        {
+            bool row = true, column = true;
+            for (int j = 0; j < Side; j++)
+            {
+                row &= image[k * Side + j] == Levels - 1;
+                column &= image[j * Side + k] == Levels - 1;
+            }
+            if (row || column) return true;
+        }
+        return false;
+    }
+
+    [Fact]
+    public void InterpolationStartsAndEndsAtTheTwoImages()
+    {
+        var a = _f.TestRows[0].Pixels;
+        var b = _f.TestRows[1].Pixels;
+        var path = _f.Model.Interpolate(a, b, steps: 6).GetColumn<float[]>("Pixels").ToList();
+        Assert.Equal(6, path.Count);
+        Assert.Equal(a, path[0]);
+        Assert.Equal(b, path[^1]);
+        Assert.Throws<ArgumentException>(() => _f.Model.Interpolate(a, new float[3]));
+        Assert.Throws<ArgumentException>(() => _f.Model.Interpolate(a, Enumerable.Repeat(7f, Size).ToArray()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _f.Model.Interpolate(a, b, steps: 1));
+    }
+
+    [Fact]
+    public void SaveImageGridWritesAPngOfTheGridSize()
+    {
+        string path = Path.Combine(_dir, "grid.png");
+        _f.Model.SaveImageGrid(_f.Model.Sample(10, 0.7f, seed: 1), path, columns: 5);
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes.Take(8).ToArray());
+        // IHDR: width and height (big-endian) follow the chunk length and type. 5 x 2 images of 4x4 with 1-pixel gaps.
+        Assert.Equal(5 * (Side + 1) + 1, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
+        Assert.Equal(2 * (Side + 1) + 1, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+        Assert.Equal(0, bytes[25]); // colour type 0: grey
+    }
+
+    [Fact]
+    public void EvaluateBitsPerDimensionUsesSeededUniformDequantization()
+    {
+        var test = Load(_f.Ml, _f.TestRows);
+        double a = _f.Model.EvaluateBitsPerDimension(test, seed: 1);
+        double b = _f.Model.EvaluateBitsPerDimension(test, seed: 1);
+        double c = _f.Model.EvaluateBitsPerDimension(test, seed: 2);
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+        double midpoint = Predictions(_f.Model, _f.Ml, _f.TestRows).Average(p => p.BitsPerDimension);
+        Assert.True(Math.Abs(a - midpoint) < 0.5, $"noisy {a} vs bin-centre {midpoint} bits/dim");
+    }
+
+    [Fact]
+    public void TheSameSeedTrainsTheSameModel()
+    {
+        var ml = new MLContext(seed: 9);
+        using var again = ml.Generative().RealNvpImage(new RealNvpImageOptions
+        {
+            Channels = 1, Height = Side, Width = Side, PixelLevels = Levels, NumberOfScales = 2, FeatureMaps = 16,
+            NumberOfResidualBlocks = 1, MaxEpochs = 40, BatchSize = 32, LearningRate = 3e-3f, Seed = 3, NumberOfThreads = 1,
+        }).Fit(Load(ml, Bars(400, seed: 11)));
+        AssertBitIdentical(Flatten(Predictions(_f.Model, _f.Ml, _f.TestRows)), Flatten(Predictions(again, ml, _f.TestRows)));
+    }
+
+    [Fact]
+    public void SavedModelScoresBitIdenticallyAfterLoadingHereAndInAFreshProcess()
+    {
+        string zip = Path.Combine(_dir, "image-flow.zip");
+        _f.Ml.Model.Save(_f.Model, _f.Train.Schema, zip);
+        var expected = Predictions(_f.Model, _f.Ml, _f.TestRows);
+
+        var ml = new MLContext(seed: 7);
+        var loaded = Assert.IsType<RealNvpImageTransformer>(ml.Model.Load(zip, out _));
+        AssertBitIdentical(Flatten(expected), Flatten(Predictions(loaded, ml, _f.TestRows)));
+        Assert.Equal(_f.Model.Sample(5, 0.7f, seed: 2).GetColumn<float[]>("Pixels").SelectMany(v => v),
+            loaded.Sample(5, 0.7f, seed: 2).GetColumn<float[]>("Pixels").SelectMany(v => v));
+        Assert.Equal(_f.Model.TrainingSummary.BestEpoch, loaded.TrainingSummary.BestEpoch);
+        Assert.Equal((Levels, Side, Side, 1), (loaded.PixelLevels, loaded.Height, loaded.Width, loaded.Channels));
+
+        string input = Path.Combine(_dir, "images.txt");
+        File.WriteAllLines(input, _f.TestRows.Select(r => string.Join(" ", r.Pixels.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+        string output = Path.Combine(_dir, "scores.bin");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { PersistenceTests.ModelHostPath(), "image", zip, input, output }) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"ModelHost exited with {process.ExitCode}: {stderr}");
+        var bytes = File.ReadAllBytes(output);
+        var actual = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, actual, 0, bytes.Length);
+        var viaTransform = Flatten(expected);
+        // The host writes every row via Transform, then every row via PredictionEngine.
+        var engine = _f.Ml.Model.CreatePredictionEngine<ImageRow, ImagePrediction>(_f.Model);
+        var viaEngine = Flatten(_f.TestRows.Select(r => engine.Predict(r)).ToList());
+        AssertBitIdentical(viaTransform.Concat(viaEngine).ToArray(), actual);
+    }
+
+    [Fact]
+    public void BadPixelsAreReportedWithColumnRowAndSlot()
+    {
+        var rows = Bars(6, seed: 2);
+        rows[3].Pixels[5] = 4; // above PixelLevels - 1
+        var ex = Assert.Throws<InvalidOperationException>(() => Predictions(_f.Model, _f.Ml, rows));
+        Assert.Contains("'Pixels'", ex.Message);
+        Assert.Contains("row 3", ex.Message);
+        Assert.Contains("slot 5", ex.Message);
+
+        rows[3].Pixels[5] = 1.5f;
+        Assert.Contains("integer", Assert.Throws<InvalidOperationException>(() => Predictions(_f.Model, _f.Ml, rows)).Message);
+        rows[3].Pixels[5] = float.NaN;
+        Assert.Contains("row 3", Assert.Throws<InvalidOperationException>(() => Predictions(_f.Model, _f.Ml, rows)).Message);
+
+        var training = Bars(50, seed: 3);
+        training[7].Pixels[0] = -1;
+        var fitError = Assert.Throws<InvalidOperationException>(() => _f.Ml.Generative().RealNvpImage(_f.Options).Fit(Load(_f.Ml, training)));
+        Assert.Contains("row 7", fitError.Message);
+        Assert.Contains("slot 0", fitError.Message);
+    }
+
+    private sealed class WrongSizeRow
+    {
+        [VectorType(9)] public float[] Pixels { get; set; }
+    }
+
+    private sealed class TextPixelsRow
+    {
+        public string Pixels { get; set; }
+    }
+
+    [Fact]
+    public void WrongColumnsAndSizesAreRejectedUpFront()
+    {
+        var wrongSize = _f.Ml.Data.LoadFromEnumerable(new[] { new WrongSizeRow { Pixels = new float[9] } });
+        var estimator = _f.Ml.Generative().RealNvpImage(_f.Options);
+        Assert.Contains("16", Assert.Throws<ArgumentOutOfRangeException>(() => estimator.Fit(wrongSize)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _f.Model.Transform(wrongSize));
+        var text = _f.Ml.Data.LoadFromEnumerable(new[] { new TextPixelsRow { Pixels = "0 1 2" } });
+        Assert.Contains("vector of Single", Assert.Throws<ArgumentOutOfRangeException>(() => _f.Model.GetOutputSchema(text.Schema)).Message);
+        var missing = new RealNvpImageOptions { FeatureColumnName = "Image", Height = Side, Width = Side, PixelLevels = Levels };
+        Assert.Contains("'Image' was not found",
+            Assert.Throws<ArgumentOutOfRangeException>(() => _f.Ml.Generative().RealNvpImage(missing).Fit(_f.Train)).Message);
+    }
+
+    [Fact]
+    public void UnsupportedSizesAndOptionsFailWithAClearMessage()
+    {
+        var odd = Assert.Throws<ArgumentException>(() => _f.Ml.Generative().RealNvpImage(new RealNvpImageOptions { Height = 7, Width = 7, NumberOfScales = 2 }));
+        Assert.Contains("7x7", odd.Message);
+        Assert.Contains("at most 1 scale", odd.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _f.Ml.Generative().RealNvpImage(new RealNvpImageOptions { Height = 8, Width = 8, FeatureMaps = 8 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _f.Ml.Generative().RealNvpImage(new RealNvpImageOptions { Height = 8, Width = 8, PixelLevels = 17, NumberOfBits = 5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _f.Ml.Generative().RealNvpImage(new RealNvpImageOptions { Height = 0, Width = 8 }));
+        // 28x28 (Fashion-MNIST) takes up to 3 scales; 8x8 digits up to 4.
+        _f.Ml.Generative().RealNvpImage(new RealNvpImageOptions { Height = 28, Width = 28, NumberOfScales = 3 });
+        _f.Ml.Generative().RealNvpImage(new RealNvpImageOptions { Height = 8, Width = 8, NumberOfScales = 4, PixelLevels = 17 });
+    }
+
+    [Fact]
+    public void ReducedBitsModelTheCoarseLevelsAndMapSamplesBackToTheInputScale()
+    {
+        var ml = new MLContext(seed: 2);
+        // The bars in 8-bit grey (levels x 64 + 10), modelled with 2 bits: the model sees the original 4 levels.
+        var wide = Bars(200, seed: 4).Select(r => new ImageRow { Pixels = r.Pixels.Select(v => v * 64 + 10).ToArray() }).ToList();
+        using var model = ml.Generative().RealNvpImage(new RealNvpImageOptions
+        {
+            Height = Side, Width = Side, PixelLevels = 256, NumberOfBits = 2, NumberOfScales = 2, FeatureMaps = 16,
+            NumberOfResidualBlocks = 1, MaxEpochs = 3, BatchSize = 32, Seed = 1, NumberOfThreads = 1,
+        }).Fit(Load(ml, wide));
+        Assert.Equal(4, model.ModelLevels);
+        var samples = model.Sample(20, 0.7f, seed: 1).GetColumn<float[]>("Pixels").SelectMany(v => v).Distinct().ToList();
+        // Each reduced level l stands for input values 64l..64l+63, and is mapped back to their middle, 64l + 31.
+        Assert.All(samples, v => Assert.Contains(v, new[] { 31f, 95f, 159f, 223f }));
+        var scores = Predictions(model, ml, wide.Take(5)).Select(p => p.BitsPerDimension);
+        Assert.All(scores, s => Assert.True(float.IsFinite(s) && s < 2.5, $"{s} bits/dim"));
+    }
+
+    private sealed class FloatTolerance : IEqualityComparer<float>
+    {
+        private readonly float _tolerance;
+        public FloatTolerance(float tolerance) => _tolerance = tolerance;
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= _tolerance * Math.Max(1, Math.Abs(x));
+        public int GetHashCode(float obj) => 0;
+    }
+}
