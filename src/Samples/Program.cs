@@ -20,6 +20,7 @@ namespace Samples
             new TabularCommand(),
             new TextCommand(),
             new TextScoreCommand(),
+            new ImagesCommand(),
         };
 
         private static int Main(string[] args)
@@ -73,7 +74,7 @@ namespace Samples
         {
             var lines = Commands.Select(c => $"  {c.Name,-10} {c.Summary}");
             return "Samples of Microsoft.ML.Generative, exact-likelihood generative models for ML.NET:\n" +
-                   "Real NVP normalizing flows for numeric tables, character-level RNN language models for text.\n\n" +
+                   "Real NVP normalizing flows for numeric tables and images, character-level RNN language models for text.\n\n" +
                    "Usage: dotnet run --project src/Samples -- [command] [options]\n\n" +
                    "Commands:\n" + string.Join("\n", lines) + "\n\n" +
                    $"Without a command, runs '{DefaultCommand}' on the built-in breast-cancer data.\n" +

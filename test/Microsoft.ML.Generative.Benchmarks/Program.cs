@@ -54,6 +54,11 @@ internal static class Program
                     PredictionEngine; BGL lines repeated.
                       --rows 100000 --rounds 3 --predictions 2000 --hidden 256 --layers 2 --embedding 64 --batch 256
 
+          image-digits  8x8 digits (17 levels), seeded 80/20 splits: test bits/dim of the image Real NVP, a per-pixel
+                    categorical model and the vector Real NVP on dequantized pixels.
+                      --seeds 3 --first-seed 0 --methods categorical,image,vector
+                      --image "Name=Value;..." RealNvpImageOptions to change; --vector "Name=Value;..." RealNvpOptions
+
         common options: --data <dir> (shared data folder; default ../shared/data beside the repository root),
                         --threads N (TorchSharp intra-op threads; default: libtorch's choice)
         """;
@@ -82,6 +87,7 @@ internal static class Program
                 case "text-lm": TextLmBenchmark.Run(commandLine); return 0;
                 case "text-features": TextFeaturesBenchmark.Run(commandLine); return 0;
                 case "text-speed": TextSpeedBenchmark.Run(commandLine); return 0;
+                case "image-digits": Images.DigitsBenchmark.Run(commandLine); return 0;
                 default:
                     Console.Error.WriteLine(Usage);
                     return commandLine.Command is "" or "help" or "--help" ? 0 : 2;

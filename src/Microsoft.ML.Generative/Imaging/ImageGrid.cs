@@ -8,11 +8,16 @@ namespace Microsoft.ML.Generative.Imaging
     {
         /// <summary>
         /// The grid as row-major bytes (grey for 1 channel, RGB for 3), its width and height. Pixel values are mapped
-        /// from [0, levels - 1] to [0, 255] and clamped.
+        /// from [0, levels - 1] to [0, 255] and clamped; each is drawn as a <paramref name="pixelSize"/> x
+        /// <paramref name="pixelSize"/> square (small images such as 8x8 digits are easier to see enlarged).
         /// </summary>
         public static (byte[] pixels, int width, int height, int channels) Compose(IReadOnlyList<float[]> images, int channels, int height, int width,
-            int levels, int columns)
+            int levels, int columns, int pixelSize = 1)
         {
+            if (pixelSize < 1) throw new ArgumentOutOfRangeException(nameof(pixelSize), pixelSize, "must be >= 1.");
+            int sourceHeight = height, sourceWidth = width;
+            height *= pixelSize;
+            width *= pixelSize;
             if (channels != 1 && channels != 3)
                 throw new ArgumentException($"An image grid needs 1 (grey) or 3 (RGB) channels; the images have {channels}.");
             if (images.Count == 0) throw new ArgumentException("There are no images to lay out.");
@@ -31,7 +36,7 @@ namespace Microsoft.ML.Generative.Imaging
                     for (int y = 0; y < height; y++)
                         for (int x = 0; x < width; x++)
                         {
-                            double v = image[(c * height + y) * width + x] * toByte;
+                            double v = image[(c * sourceHeight + y / pixelSize) * sourceWidth + x / pixelSize] * toByte;
                             grid[((top + y) * gridWidth + left + x) * channels + c] = (byte)Math.Clamp(Math.Round(v), 0, 255);
                         }
             }

@@ -189,8 +189,10 @@ namespace Microsoft.ML.Generative
         /// <param name="images">Rows with the pixel column (named like <see cref="FeatureColumnName"/>).</param>
         /// <param name="path">The PNG file to write.</param>
         /// <param name="columns">Images per grid row. Default null: about the square root of the count.</param>
-        public void SaveImageGrid(IDataView images, string path, int? columns = null)
+        /// <param name="pixelSize">Each pixel is drawn as a pixelSize x pixelSize square. Default 1.</param>
+        public void SaveImageGrid(IDataView images, string path, int? columns = null, int pixelSize = 1)
         {
+            if (pixelSize < 1 || pixelSize > 64) throw new ArgumentOutOfRangeException(nameof(pixelSize), pixelSize, "pixelSize must be between 1 and 64.");
             if (images is null) throw new ArgumentNullException(nameof(images));
             if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
             if (columns is int c && c < 1) throw new ArgumentOutOfRangeException(nameof(columns), columns, "columns must be >= 1.");
@@ -209,7 +211,7 @@ namespace Microsoft.ML.Generative
                 }
             }
             int perRow = columns ?? (int)Math.Ceiling(Math.Sqrt(Math.Max(1, list.Count)));
-            var (grid, width, height, channels) = ImageGrid.Compose(list, Channels, Height, Width, PixelLevels, perRow);
+            var (grid, width, height, channels) = ImageGrid.Compose(list, Channels, Height, Width, PixelLevels, perRow, pixelSize);
             if (channels == 1) PngFile.WriteGray(path, width, height, grid);
             else PngFile.WriteRgb(path, width, height, grid);
         }

@@ -74,6 +74,15 @@ namespace Samples.Cli
             return value;
         }
 
+        /// <summary>A number such as 0.5 (invariant culture: the decimal separator is a point).</summary>
+        public double GetNumber(string name, double defaultValue, double min, double max)
+        {
+            if (!_values.TryGetValue(name, out var text)) return defaultValue;
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < min || value > max)
+                throw new UsageException($"option --{name} expects a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, not '{text}'.");
+            return value;
+        }
+
         public bool GetBool(string name, bool defaultValue)
         {
             if (!_values.TryGetValue(name, out var text)) return defaultValue;

@@ -67,7 +67,7 @@ namespace Samples.Commands
                 valueOptions: new[] { "file", "mode", "minutes", "epochs", "hidden", "layers", "cell", "seed", "threads", "output", "prompt", "length", "temperature" },
                 flags: new string[0]);
             string file = parsed.GetString("file") ?? throw new UsageException("option --file is required: the text to train on.");
-            double minutes = GetNumber(parsed, "minutes", DefaultMinutes, min: 0, max: 100_000);
+            double minutes = parsed.GetNumber("minutes", DefaultMinutes, min: 0, max: 100_000);
 
             return new TextSettings
             {
@@ -95,18 +95,8 @@ namespace Samples.Commands
                 // Any prompt is valid, even empty or white space: GetString would reject those.
                 Prompt = parsed.Has("prompt") ? PromptValue(args) : null,
                 Length = parsed.GetInt("length", DefaultLength, min: 0, max: 1_000_000),
-                Temperature = (float)GetNumber(parsed, "temperature", DefaultTemperature, min: 0, max: 100),
+                Temperature = (float)parsed.GetNumber("temperature", DefaultTemperature, min: 0, max: 100),
             };
-        }
-
-        /// <summary>A number such as 0.5 (invariant culture: the decimal separator is a point).</summary>
-        private static double GetNumber(ParsedArguments parsed, string name, double defaultValue, double min, double max)
-        {
-            if (!parsed.Has(name)) return defaultValue;
-            string text = parsed.GetString(name);
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < min || value > max)
-                throw new UsageException($"option --{name} expects a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, not '{text}'.");
-            return value;
         }
 
         /// <summary>The raw value of --prompt ("--prompt text" or "--prompt=text"), which may be empty.</summary>

@@ -9,15 +9,15 @@ using Microsoft.ML.Runtime;
 namespace Samples.Reporting
 {
     /// <summary>
-    /// Shows training progress of the library's estimators (Real NVP, char-RNN) from the MLContext log: a live,
-    /// rewritten line on a terminal, with the elapsed time ticking every second (epochs of a language model can take
-    /// minutes); or a plain line every few epochs when output goes to a file or pipe (where carriage returns would
-    /// only add clutter). Dispose to unsubscribe.
+    /// Shows training progress of the library's estimators (Real NVP for vectors and images, char-RNN) from the
+    /// MLContext log: a live, rewritten line on a terminal, with the elapsed time ticking every second (epochs of a
+    /// language model can take minutes); or a plain line every few epochs when output goes to a file or pipe (where
+    /// carriage returns would only add clutter). Dispose to unsubscribe.
     /// </summary>
     internal sealed partial class TrainingProgress : IDisposable
     {
         /// <summary>The log sources (ML.NET host names) whose messages are shown.</summary>
-        private static readonly string[] EstimatorSources = { "RealNvpEstimator", "CharRnnEstimator" };
+        private static readonly string[] EstimatorSources = { "RealNvpEstimator", "RealNvpImageEstimator", "CharRnnEstimator" };
         private const int BarWidth = 16;
         /// <summary>Plain output: a line every this many epochs, ...</summary>
         private const int PlainEvery = 10;
@@ -45,7 +45,7 @@ namespace Samples.Reporting
         /// <param name="ml">The context whose log to follow.</param>
         /// <param name="timeBudget">The estimator's training time budget, if any: the clock shows the time used of it,
         /// and the bar follows whichever is further along, the epochs or the budget.</param>
-        /// <param name="lossDecimals">Decimals of the losses: 2 suits nats per row (Real NVP), 3 nats per character.</param>
+        /// <param name="lossDecimals">Decimals of the losses: 2 suits nats per row (Real NVP), 3 nats per character or bits per dimension.</param>
         public TrainingProgress(MLContext ml, TimeSpan? timeBudget = null, int lossDecimals = 2)
         {
             _ml = ml;

@@ -11,7 +11,7 @@ namespace Samples.Text
     /// </summary>
     internal static class TorchThreads
     {
-        /// <summary>The text commands' default.</summary>
+        /// <summary>The text and image commands' default.</summary>
         public const int Default = 1;
 
         /// <summary>Sets the thread count; 0 keeps libtorch's default (one per core).</summary>

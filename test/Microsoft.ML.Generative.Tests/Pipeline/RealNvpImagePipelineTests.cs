@@ -164,6 +164,12 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         Assert.Equal(5 * (Side + 1) + 1, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
         Assert.Equal(2 * (Side + 1) + 1, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
         Assert.Equal(0, bytes[25]); // colour type 0: grey
+
+        // Enlarged 3x: every image pixel becomes a 3x3 square.
+        _f.Model.SaveImageGrid(_f.Model.Sample(10, 0.7f, seed: 1), path, columns: 5, pixelSize: 3);
+        bytes = File.ReadAllBytes(path);
+        Assert.Equal(5 * (3 * Side + 1) + 1, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
+        Assert.Equal(2 * (3 * Side + 1) + 1, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
     }
 
     [Fact]
