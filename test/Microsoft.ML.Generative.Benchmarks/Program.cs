@@ -58,6 +58,10 @@ internal static class Program
                     categorical model and the vector Real NVP on dequantized pixels.
                       --seeds 3 --first-seed 0 --methods categorical,image,vector
                       --image "Name=Value;..." RealNvpImageOptions to change; --vector "Name=Value;..." RealNvpOptions
+          image-fashion Fashion-MNIST: one Fit per time budget, test bits/dim (first --test-images test images,
+                    uniform dequantization), MNIST scored by the same model (OOD check, ROC-AUC), sample grids.
+                      --minutes 10,20 --train-images 0 (all) --test-images 2000 --seed 0 --samples-out dir
+                      --image "Name=Value;..." RealNvpImageOptions to change
 
         common options: --data <dir> (shared data folder; default ../shared/data beside the repository root),
                         --threads N (TorchSharp intra-op threads; default: libtorch's choice)
@@ -88,6 +92,7 @@ internal static class Program
                 case "text-features": TextFeaturesBenchmark.Run(commandLine); return 0;
                 case "text-speed": TextSpeedBenchmark.Run(commandLine); return 0;
                 case "image-digits": Images.DigitsBenchmark.Run(commandLine); return 0;
+                case "image-fashion": Images.FashionMnistBenchmark.Run(commandLine); return 0;
                 default:
                     Console.Error.WriteLine(Usage);
                     return commandLine.Command is "" or "help" or "--help" ? 0 : 2;
