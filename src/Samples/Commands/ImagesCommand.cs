@@ -216,21 +216,12 @@ namespace Samples.Commands
                 return;
             }
             var best = summary.History.First(e => e.Epoch == summary.BestEpoch);
-            Console.WriteLine($"  The model holds the weights of epoch {summary.BestEpoch} ({(best.ValidationLoss is null ? "training" : "validation")} loss {summary.BestLoss:F3} bits/dim); training stopped: {StopReason(summary, settings)}.");
+            Console.WriteLine($"  The model holds the weights of epoch {summary.BestEpoch} ({(best.ValidationLoss is null ? "training" : "validation")} loss {summary.BestLoss:F3} bits/dim); training stopped: {Reporting.StopReasonText.Describe(summary, settings.Epochs, settings.TimeBudget)}.");
             if (summary.SkippedSteps > 0)
                 Console.WriteLine($"  {summary.SkippedSteps} optimizer step(s) were skipped because their gradient was not finite.");
             if (dequantized >= independent)
                 Console.WriteLine("  The flow does not yet beat independent pixels: it has barely started learning; give it more --minutes or --epochs.");
         }
-
-        private static string StopReason(TrainingSummary summary, ImagesSettings settings) => summary.StopReason switch
-        {
-            TrainingStopReason.MaxEpochsReached => $"all {settings.Epochs} epochs ran",
-            TrainingStopReason.EarlyStopping => "early stopping, the validation loss no longer improved",
-            TrainingStopReason.TimeLimitReached => $"the time budget of {settings.TimeBudget?.TotalMinutes:0.##} min was used up",
-            TrainingStopReason.Diverged => "the loss diverged (NaN or infinite); the model keeps the best weights before that",
-            var other => other.ToString(),
-        };
 
         private static RealNvpImageTransformer SaveReloadAndCheck(MLContext ml, ImagesSettings settings, RealNvpImageTransformer model, IDataView trainView, ImageSet test)
         {

@@ -124,21 +124,12 @@ namespace Samples.Commands
             Console.WriteLine($"  {loss:F3} nats/char = {loss / Math.Log(2):F3} bits/char (perplexity {Math.Exp(loss):F2}: as unsure as a fair choice among that many characters)");
             Console.WriteLine($"  For reference: character frequencies alone need {statistics.FrequencyBitsPerCharacter:F3} bits/char; a uniform guess among the");
             Console.WriteLine($"  {statistics.DistinctCharacters} distinct characters and the line end {statistics.UniformBitsPerCharacter:F3} bits/char.");
-            Console.WriteLine($"  Training ran {summary.History.Count} epoch(s) and stopped: {StopReason(summary, settings)}.");
+            Console.WriteLine($"  Training ran {summary.History.Count} epoch(s) and stopped: {Reporting.StopReasonText.Describe(summary, settings.Epochs, settings.TimeBudget)}.");
             if (loss / Math.Log(2) >= statistics.FrequencyBitsPerCharacter)
                 Console.WriteLine("  The model does not yet beat the character frequencies: it has barely started learning; give it more --minutes or --epochs.");
             else if (summary.StopReason == TrainingStopReason.TimeLimitReached && summary.History.Count < 3)
                 Console.WriteLine("  (Only a few passes over the text: a larger --minutes budget usually lowers the loss further.)");
         }
-
-        private static string StopReason(TrainingSummary summary, TextSettings settings) => summary.StopReason switch
-        {
-            TrainingStopReason.MaxEpochsReached => $"all {settings.Epochs} epochs ran",
-            TrainingStopReason.EarlyStopping => "early stopping, the held-out loss no longer improved",
-            TrainingStopReason.TimeLimitReached => $"the time budget of {settings.TimeBudget?.TotalMinutes:0.##} min was used up",
-            TrainingStopReason.Diverged => "the loss diverged (NaN or infinite); the model keeps the best weights before that",
-            var other => other.ToString(),
-        };
 
         private static CharRnnTransformer SaveReloadAndCheck(MLContext ml, TextSettings settings, CharRnnTransformer model, IDataView data, TextFile file)
         {
