@@ -63,8 +63,8 @@ namespace Microsoft.ML.Generative
         public int NumberOfResidualBlocks { get; set; } = 2;
 
         /// <summary>
-        /// Feature maps of the scale/translation networks' convolutions. Default 32. At least 16: smaller
-        /// convolutions can return NaN gradients with oneDNN on multi-threaded CPUs (docs/design-notes).
+        /// Feature maps of the scale/translation networks' convolutions. Default 32. A multiple of 16: with other
+        /// channel counts oneDNN's convolutions return NaN gradients or wrong outputs on some CPUs (docs/ONEDNN-KERNEL-BUGS.md).
         /// </summary>
         public int FeatureMaps { get; set; } = 32;
 
@@ -172,7 +172,8 @@ namespace Microsoft.ML.Generative
             Check(LogitAlpha > 0 && LogitAlpha < 0.5f, nameof(LogitAlpha), LogitAlpha, "in (0, 0.5)");
             Check(NumberOfScales >= 1, nameof(NumberOfScales), NumberOfScales, ">= 1");
             Check(NumberOfResidualBlocks >= 0, nameof(NumberOfResidualBlocks), NumberOfResidualBlocks, ">= 0");
-            Check(FeatureMaps >= 16, nameof(FeatureMaps), FeatureMaps, ">= 16 (smaller convolutions can give NaN gradients on oneDNN CPUs)");
+            Check(FeatureMaps >= 16 && FeatureMaps % 16 == 0, nameof(FeatureMaps), FeatureMaps,
+                "a multiple of 16 (16, 32, 48, ...): oneDNN's convolutions with other channel counts give NaN gradients or wrong outputs on some CPUs");
             Check(Enum.IsDefined(Activation), nameof(Activation), Activation, "a defined ConditionerActivation");
             Check(ScaleL2 >= 0 && float.IsFinite(ScaleL2), nameof(ScaleL2), ScaleL2, ">= 0");
             Check(MaxEpochs >= 1, nameof(MaxEpochs), MaxEpochs, ">= 1");

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,6 +18,7 @@ namespace Microsoft.ML.Generative.Sequence
         private readonly Linear head;
         private readonly Parameter learnedState;     // [layers, 1, parts * hidden] (Learned)
         private readonly Linear conditionToState;     // condition -> layers * parts * hidden (Condition)
+        private readonly bool _stepwiseLstmOnCpu;
 
         public CharRnnNetwork(CharRnnArchitecture architecture) : base(nameof(CharRnnNetwork))
         {
@@ -31,6 +33,8 @@ namespace Microsoft.ML.Generative.Sequence
                 CharRnnCellType.Gru => nn.GRU(a.EmbeddingSize, a.HiddenSize, a.Layers, batchFirst: true, dropout: between),
                 _ => nn.RNN(a.EmbeddingSize, a.HiddenSize, a.Layers, nn.NonLinearities.Tanh, batchFirst: true, dropout: between),
             };
+            // The parameters stay in the fused module either way, so the saved state is the same on every CPU.
+            _stepwiseLstmOnCpu = a.CellType == CharRnnCellType.Lstm && !FusedLstmCheck.FusedKernelIsCorrect(a.EmbeddingSize, a.HiddenSize, a.Layers);
             dropout = nn.Dropout(a.Dropout);
             head = nn.Linear(a.HiddenSize, a.VocabularySize);
             if (a.InitialState == CharRnnInitialState.Learned)
@@ -41,6 +45,12 @@ namespace Microsoft.ML.Generative.Sequence
         }
 
         public CharRnnArchitecture Architecture { get; }
+
+        /// <summary>
+        /// True when this CPU's fused LSTM kernel gives wrong results for this shape (<see cref="FusedLstmCheck"/>), so the
+        /// LSTM runs step by step (<see cref="StepwiseLstm"/>) on the CPU: the same function, slower.
+        /// </summary>
+        public bool UsesStepwiseLstm => _stepwiseLstmOnCpu;
 
         /// <summary>h0 (and c0) for <paramref name="batch"/> rows; <paramref name="condition"/> [batch, ConditionSize] in Condition mode.</summary>
         public RecurrentState InitialState(long batch, Tensor condition = null)
@@ -81,7 +91,10 @@ namespace Microsoft.ML.Generative.Sequence
             switch (rnn)
             {
                 case LSTM lstm:
-                    var (o, h, c) = lstm.forward(x, (state.Hidden, state.Cell));
+                    var (o, h, c) = _stepwiseLstmOnCpu && x.device.type == DeviceType.CPU
+                        ? StepwiseLstm.Forward(lstm.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter),
+                            Architecture.Layers, Architecture.Layers > 1 ? Architecture.Dropout : 0, training, x, state.Hidden, state.Cell)
+                        : lstm.forward(x, (state.Hidden, state.Cell));
                     output = o;
                     next = new RecurrentState(h, c);
                     break;

@@ -79,7 +79,7 @@ namespace Samples.Commands
             $"  --epochs <n>             maximum passes over the training images; early stopping may end sooner (default {DefaultEpochs})\n" +
             $"  --scales <n>             scales of the flow; every scale but the last halves height and width, so they must\n" +
             $"                           be even there (default {DefaultScales}, or fewer if the size does not allow it)\n" +
-            $"  --feature-maps <n>       channels of the couplings' convolutions, at least 16 (default {DefaultFeatureMaps})\n" +
+            $"  --feature-maps <n>       channels of the couplings' convolutions, a multiple of 16 (default {DefaultFeatureMaps})\n" +
             $"  --blocks <n>             residual blocks per coupling network (default {DefaultBlocks})\n" +
             $"  --batch-size <n>         images per optimizer step (default {DefaultBatchSize})\n" +
             $"  --learning-rate <r>      AdamW learning rate, with a cosine schedule (default {DefaultLearningRate.ToString(CultureInfo.InvariantCulture)})\n" +
@@ -109,6 +109,9 @@ namespace Samples.Commands
                     if (parsed.Has(csvOnly))
                         throw new UsageException($"--{csvOnly} describes CSV files; {Path.GetFileName(train)} is read as an IDX file, whose header gives the image size. (A CSV file must be named *.csv or *.csv.gz.)");
             double minutes = parsed.GetNumber("minutes", DefaultMinutes, min: 0, max: 100_000);
+            int featureMaps = parsed.GetInt("feature-maps", DefaultFeatureMaps, min: 16, max: 1024);
+            if (featureMaps % 16 != 0)
+                throw new UsageException($"--feature-maps expects a multiple of 16 (16, 32, 48, ...), not {featureMaps}.");
 
             return new ImagesSettings
             {
@@ -132,7 +135,7 @@ namespace Samples.Commands
                 TimeBudget = minutes > 0 ? TimeSpan.FromMinutes(minutes) : null,
                 Epochs = parsed.GetInt("epochs", DefaultEpochs, min: 1, max: 100_000),
                 Scales = parsed.Has("scales") ? parsed.GetInt("scales", 0, min: 1, max: 12) : null,
-                FeatureMaps = parsed.GetInt("feature-maps", DefaultFeatureMaps, min: 16, max: 1024),
+                FeatureMaps = featureMaps,
                 Blocks = parsed.GetInt("blocks", DefaultBlocks, min: 0, max: 32),
                 BatchSize = parsed.GetInt("batch-size", DefaultBatchSize, min: 2, max: 65536),
                 LearningRate = (float)parsed.GetNumber("learning-rate", DefaultLearningRate, min: 1e-7, max: 1),

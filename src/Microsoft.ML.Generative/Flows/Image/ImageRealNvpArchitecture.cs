@@ -5,7 +5,8 @@ namespace Microsoft.ML.Generative.Flows.Image
 {
     /// <summary>
     /// Everything needed to rebuild a multi-scale image Real NVP (<see cref="MultiScaleRealNvp"/>) before its weights
-    /// are loaded, and the rules for which image sizes it supports.
+    /// are loaded, and the rules for which image sizes it supports. The defaults are those of <c>RealNvpImageOptions</c>,
+    /// so a network built from either starts out the same.
     /// </summary>
     public sealed record ImageRealNvpArchitecture
     {
@@ -17,14 +18,14 @@ namespace Microsoft.ML.Generative.Flows.Image
         public int Width { get; init; }
         /// <summary>Number of scales (paper section 3.6). Every scale but the last halves height and width.</summary>
         public int Scales { get; init; } = 2;
-        /// <summary>Width (feature maps) of every conditioner's hidden convolutions; at least 16.</summary>
-        public int FeatureMaps { get; init; } = 64;
+        /// <summary>Width (feature maps) of every conditioner's hidden convolutions; a multiple of 16 (see <see cref="ResNetConditioner"/>).</summary>
+        public int FeatureMaps { get; init; } = 32;
         /// <summary>Residual blocks per conditioner.</summary>
         public int ResidualBlocks { get; init; } = 2;
         /// <summary>Activation inside the conditioners.</summary>
         public ConditionerActivation Activation { get; init; } = ConditionerActivation.Relu;
-        /// <summary>BatchNorm2d inside the conditioners, as in the paper. It changes only the conditioners, never the exactness of the flow.</summary>
-        public bool ConditionerBatchNorm { get; init; } = true;
+        /// <summary>BatchNorm2d inside the conditioners, as in the paper; off by default. It changes only the conditioners, never the exactness of the flow.</summary>
+        public bool ConditionerBatchNorm { get; init; }
         /// <summary>
         /// A <see cref="BatchNormFlow"/> after every coupling, as in the paper. Off by default: it makes scoring in
         /// training mode depend on the batch, and the density differ between training and evaluation mode.
@@ -40,9 +41,9 @@ namespace Microsoft.ML.Generative.Flows.Image
         public void Validate()
         {
             EnsureSupported(Channels, Height, Width, Scales);
-            if (FeatureMaps < ResNetConditioner.MinimumConvolutionChannels)
+            if (FeatureMaps < ResNetConditioner.MinimumConvolutionChannels || FeatureMaps % ResNetConditioner.MinimumConvolutionChannels != 0)
                 throw new ArgumentOutOfRangeException(nameof(FeatureMaps), FeatureMaps,
-                    $"must be >= {ResNetConditioner.MinimumConvolutionChannels}: convolutions with fewer output channels can return NaN gradients on oneDNN CPUs.");
+                    $"must be a multiple of {ResNetConditioner.MinimumConvolutionChannels} (16, 32, 48, ...): oneDNN's convolutions with other channel counts give NaN gradients or wrong outputs on some CPUs.");
             if (ResidualBlocks < 0) throw new ArgumentOutOfRangeException(nameof(ResidualBlocks), ResidualBlocks, "must be >= 0.");
             if (!Enum.IsDefined(Activation)) throw new ArgumentOutOfRangeException(nameof(Activation));
         }

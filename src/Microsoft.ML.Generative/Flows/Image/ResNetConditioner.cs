@@ -12,10 +12,13 @@ namespace Microsoft.ML.Generative.Flows.Image
     /// output convolution. The output convolution starts at zero, so every coupling starts as the identity map.
     /// </summary>
     /// <remarks>
-    /// <para>Every convolution has at least 16 output channels: on this project's reference machine (libtorch 2.10,
-    /// oneDNN, AVX-512, 2 threads) a Conv2d with fewer output channels intermittently returns NaN input gradients.
-    /// The output convolution therefore produces max(16, outputChannels) channels and the network returns the first
-    /// <c>outputChannels</c> (the extra channels get no gradient and stay at zero).</para>
+    /// <para>Every convolution's channel counts avoid the padded layouts that libtorch 2.10's oneDNN kernels get wrong on
+    /// some CPUs (docs/ONEDNN-KERNEL-BUGS.md): a Conv2d with fewer than 16 output channels intermittently returns NaN input
+    /// gradients (AMD EPYC "Zen 4", 2 threads), and one whose input channels are above 16 but not a multiple of 16
+    /// returns wrong outputs for batches of more than one image (AMD EPYC "Zen 5"). So the output convolution produces
+    /// <c>outputChannels</c> rounded up to a multiple of 16 and the network returns the first <c>outputChannels</c> (the
+    /// extra channels get no gradient and stay at zero); an input of more than 16 channels is padded with zero channels
+    /// to a multiple of 16; and <c>featureMaps</c> must be a multiple of 16.</para>
     /// <para>With a <c>maskPlane</c> the network sees it as one extra, constant input channel. Checkerboard couplings
     /// pass their pattern: a masked-out pixel is 0, which is also an ordinary value, and a translation-invariant
     /// convolution cannot otherwise tell which pixels it is meant to predict. Channel-wise couplings pass none: their
@@ -23,8 +26,12 @@ namespace Microsoft.ML.Generative.Flows.Image
     /// </remarks>
     public sealed class ResNetConditioner : nn.Module<Tensor, Tensor>
     {
-        /// <summary>The smallest number of output channels any convolution here is given (see the remarks).</summary>
+        /// <summary>The smallest number of output channels any convolution here is given, and the multiple that channel counts above it are rounded to (see the remarks).</summary>
         public const int MinimumConvolutionChannels = 16;
+
+        /// <summary><paramref name="channels"/> rounded up to a multiple of <see cref="MinimumConvolutionChannels"/>.</summary>
+        public static int RoundUpChannels(int channels)
+            => (channels + MinimumConvolutionChannels - 1) / MinimumConvolutionChannels * MinimumConvolutionChannels;
 
         private readonly Conv2d in_conv;
         private readonly ModuleList<ResidualBlock> blocks;
@@ -33,6 +40,7 @@ namespace Microsoft.ML.Generative.Flows.Image
         private readonly Tensor mask_plane; // [1, 1, H, W], or null
         private readonly ConditionerActivation _activation;
         private readonly int _outputChannels;
+        private readonly int _inputPadding;   // zero channels appended to the input (see the remarks)
 
         /// <summary>
         /// Creates the network [batch, inputChannels, H, W] -> [batch, outputChannels, H, W].
@@ -50,9 +58,9 @@ namespace Microsoft.ML.Generative.Flows.Image
         {
             if (inputChannels < 1) throw new ArgumentOutOfRangeException(nameof(inputChannels), inputChannels, "must be >= 1.");
             if (outputChannels < 1) throw new ArgumentOutOfRangeException(nameof(outputChannels), outputChannels, "must be >= 1.");
-            if (featureMaps < MinimumConvolutionChannels)
+            if (featureMaps < MinimumConvolutionChannels || featureMaps % MinimumConvolutionChannels != 0)
                 throw new ArgumentOutOfRangeException(nameof(featureMaps), featureMaps,
-                    $"must be >= {MinimumConvolutionChannels}: convolutions with fewer output channels can return NaN gradients on oneDNN CPUs.");
+                    $"must be a multiple of {MinimumConvolutionChannels} (16, 32, 48, ...): oneDNN's kernels for other channel counts give NaN gradients or wrong outputs on some CPUs.");
             if (residualBlocks < 0) throw new ArgumentOutOfRangeException(nameof(residualBlocks), residualBlocks, "must be >= 0.");
             if (!Enum.IsDefined(activation)) throw new ArgumentOutOfRangeException(nameof(activation));
             _activation = activation;
@@ -67,13 +75,15 @@ namespace Microsoft.ML.Generative.Flows.Image
                         flat[i * w + j] = maskPlane[i, j];
                 mask_plane = tensor(flat, new long[] { 1, 1, h, w });
             }
-            in_conv = nn.Conv2d(inputChannels + (maskPlane != null ? 1 : 0), featureMaps, 3, padding: 1);
+            int convolvedChannels = inputChannels + (maskPlane != null ? 1 : 0);
+            _inputPadding = convolvedChannels > MinimumConvolutionChannels ? RoundUpChannels(convolvedChannels) - convolvedChannels : 0;
+            in_conv = nn.Conv2d(convolvedChannels + _inputPadding, featureMaps, 3, padding: 1);
             var list = new ResidualBlock[residualBlocks];
             for (int i = 0; i < residualBlocks; i++)
                 list[i] = new ResidualBlock(featureMaps, batchNorm, activation);
             blocks = new ModuleList<ResidualBlock>(list);
             out_norm = Norm(featureMaps, batchNorm);
-            out_conv = nn.Conv2d(featureMaps, Math.Max(MinimumConvolutionChannels, outputChannels), 3, padding: 1);
+            out_conv = nn.Conv2d(featureMaps, RoundUpChannels(outputChannels), 3, padding: 1);
             using (no_grad())
             {
                 out_conv.weight.zero_();
@@ -94,6 +104,8 @@ namespace Microsoft.ML.Generative.Flows.Image
                     throw new ArgumentException($"this conditioner was built for {mask_plane.shape[2]}x{mask_plane.shape[3]} images; got {x.shape[2]}x{x.shape[3]}.");
                 x = cat(new[] { x, mask_plane.expand(x.shape[0], 1, -1, -1) }, 1);
             }
+            if (_inputPadding > 0)
+                x = cat(new[] { x, zeros(new long[] { x.shape[0], _inputPadding, x.shape[2], x.shape[3] }, dtype: x.dtype, device: x.device) }, 1);
             var h = in_conv.call(x);
             foreach (var block in blocks)
                 h = block.call(h);

@@ -1,0 +1,56 @@
+using System;
+using System.Collections.Generic;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Generative.Sequence
+{
+    /// <summary>
+    /// A stacked, unidirectional, batch-first LSTM computed one time step at a time from the parameters of a TorchSharp
+    /// <c>nn.LSTM</c> (names <c>weight_ih_l{k}</c>, <c>weight_hh_l{k}</c>, <c>bias_ih_l{k}</c>, <c>bias_hh_l{k}</c>; gate
+    /// order i, f, g, o, as in PyTorch). The same function as the fused module, for CPUs on which the fused kernel is
+    /// wrong (see <see cref="FusedLstmCheck"/>); slower, because every step is its own few tensor operations.
+    /// </summary>
+    internal static class StepwiseLstm
+    {
+        /// <param name="parameters">The module's parameters by name (see the summary).</param>
+        /// <param name="layers">Number of stacked layers.</param>
+        /// <param name="dropout">Dropout on the outputs of every layer but the last, applied only when <paramref name="training"/>.</param>
+        /// <param name="training">Whether inter-layer dropout is active.</param>
+        /// <param name="x">Input [batch, time, input].</param>
+        /// <param name="h0">Initial hidden state [layers, batch, hidden].</param>
+        /// <param name="c0">Initial cell state [layers, batch, hidden].</param>
+        /// <returns>The top layer's outputs [batch, time, hidden] and the final h and c [layers, batch, hidden].</returns>
+        public static (Tensor output, Tensor h, Tensor c) Forward(IReadOnlyDictionary<string, Tensor> parameters, int layers,
+            double dropout, bool training, Tensor x, Tensor h0, Tensor c0)
+        {
+            if (x.ndim != 3) throw new ArgumentException($"Expected input [batch, time, features], got [{string.Join(", ", x.shape)}].", nameof(x));
+            long time = x.shape[1];
+            var input = x;
+            var finalH = new Tensor[layers];
+            var finalC = new Tensor[layers];
+            for (int l = 0; l < layers; l++)
+            {
+                var recurrentWeight = parameters[$"weight_hh_l{l}"].t();
+                // One matmul projects every time step's input at once; only the recurrent part is sequential.
+                var projected = nn.functional.linear(input, parameters[$"weight_ih_l{l}"], parameters[$"bias_ih_l{l}"] + parameters[$"bias_hh_l{l}"]);
+                var h = h0.select(0, l);
+                var c = c0.select(0, l);
+                var outputs = new Tensor[time];
+                for (long t = 0; t < time; t++)
+                {
+                    var gates = projected.select(1, t) + h.matmul(recurrentWeight);
+                    var parts = gates.chunk(4, 1);
+                    c = parts[1].sigmoid() * c + parts[0].sigmoid() * parts[2].tanh();
+                    h = parts[3].sigmoid() * c.tanh();
+                    outputs[t] = h;
+                }
+                input = time > 0 ? stack(outputs, 1) : projected.narrow(2, 0, h.shape[1]);
+                if (training && dropout > 0 && l < layers - 1)
+                    input = nn.functional.dropout(input, dropout, training: true);
+                finalH[l] = h;
+                finalC[l] = c;
+            }
+            return (input, stack(finalH, 0), stack(finalC, 0));
+        }
+    }
+}
