@@ -7,14 +7,15 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Generative.Persistence
 {
     /// <summary>
-    /// The saved form of an image Real NVP (format 1), inside a <see cref="ModelContainer"/>: architecture, pixel levels,
-    /// logit margin, column name, scoring settings, training summary, then the network's state dict (batch-norm running
-    /// statistics included, so scores are identical after loading).
+    /// The saved form of an image Real NVP (format 2), inside a <see cref="ModelContainer"/>: architecture, pixel levels,
+    /// logit margin, column name, scoring settings, training summary, the network's state dict (batch-norm running
+    /// statistics included, so scores are identical after loading), then the typicality reference (added in format 2;
+    /// format-1 models load without it and have no TypicalityScore column).
     /// </summary>
     internal static class RealNvpImageModelSerializer
     {
         public const string Kind = "RealNvpImage";
-        public const int FormatVersion = 1;
+        public const int FormatVersion = 2;
 
         public static byte[] Serialize(RealNvpImageModel model)
         {
@@ -41,6 +42,13 @@ namespace Microsoft.ML.Generative.Persistence
                 byte[] state = TorchModuleState.ToBytes(model.Network);
                 w.Write(state.Length);
                 w.Write(state);
+                w.Write(model.Typicality is not null);
+                if (model.Typicality is { } t)
+                {
+                    w.Write(t.MeanBitsPerDimension);
+                    w.Write(t.StandardDeviation);
+                    w.Write(t.Count);
+                }
             }
             return ModelContainer.Wrap(Kind, FormatVersion, stream.ToArray());
         }
@@ -48,7 +56,7 @@ namespace Microsoft.ML.Generative.Persistence
         /// <summary>Rebuilds the model on the CPU.</summary>
         public static RealNvpImageModel Deserialize(byte[] container)
         {
-            var (body, _) = ModelContainer.Unwrap(container, Kind, FormatVersion);
+            var (body, version) = ModelContainer.Unwrap(container, Kind, FormatVersion);
             using var r = new BinaryReader(new MemoryStream(body));
             var architecture = new ImageRealNvpArchitecture
             {
@@ -73,6 +81,15 @@ namespace Microsoft.ML.Generative.Persistence
             int scoringBatchSize = r.ReadInt32();
             var summary = TrainingSummarySerializer.Read(r);
             byte[] state = r.ReadBytes(r.ReadInt32());
+            TypicalityReference typicality = null;
+            if (version >= 2 && r.ReadBoolean())
+            {
+                double mean = r.ReadDouble(), spread = r.ReadDouble();
+                int count = r.ReadInt32();
+                if (!double.IsFinite(mean) || !(spread > 0) || !double.IsFinite(spread) || count < 2)
+                    throw new InvalidDataException("The image Real NVP model has an invalid typicality reference.");
+                typicality = new TypicalityReference(mean, spread, count);
+            }
             var network = new RealNvpImageNetwork(architecture, modelLevels, alpha);
             try
             {
@@ -83,7 +100,7 @@ namespace Microsoft.ML.Generative.Persistence
                 network.Dispose();
                 throw;
             }
-            return new RealNvpImageModel(network, column, inputLevels, Math.Max(1, scoringBatchSize), summary, CPU);
+            return new RealNvpImageModel(network, column, inputLevels, Math.Max(1, scoringBatchSize), summary, CPU, typicality);
         }
     }
 }

@@ -8,11 +8,12 @@ namespace Microsoft.ML.Generative
 {
     /// <summary>
     /// Scores batches of images with one forward pass of the flow, each pixel at the centre of its bin (level + 1/2), so
-    /// scores are deterministic. Outputs, by index: 0 Score (-log p), 1 LogLikelihood (log p), 2 BitsPerDimension, 3 Latent.
+    /// scores are deterministic. Outputs, by index: 0 Score (-log p), 1 LogLikelihood (log p), 2 BitsPerDimension, 3 Latent,
+    /// 4 TypicalityScore (only for models with a typicality reference).
     /// </summary>
     internal sealed class RealNvpImageBatchScorer : RowBatchScorer
     {
-        public const int ScoreIndex = 0, LogLikelihoodIndex = 1, BitsPerDimensionIndex = 2, LatentIndex = 3;
+        public const int ScoreIndex = 0, LogLikelihoodIndex = 1, BitsPerDimensionIndex = 2, LatentIndex = 3, TypicalityScoreIndex = 4;
 
         private readonly RealNvpImageModel _model;
         private readonly ValueGetter<VBuffer<float>> _input;
@@ -74,6 +75,9 @@ namespace Microsoft.ML.Generative
                     return (ValueGetter<float>)((ref float v) => v = _logLikelihood[slot()]);
                 case BitsPerDimensionIndex:
                     return (ValueGetter<float>)((ref float v) => v = (float)(-_logLikelihood[slot()] * _bitsPerNat));
+                case TypicalityScoreIndex:
+                    if (_model.Typicality is not { } typicality) throw new InvalidOperationException("This model has no typicality reference.");
+                    return (ValueGetter<float>)((ref float v) => v = typicality.Score((float)(-_logLikelihood[slot()] * _bitsPerNat)));
                 case LatentIndex:
                     if (!_latentActive) throw new InvalidOperationException("The Latent column was not requested from this cursor.");
                     return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> v) =>

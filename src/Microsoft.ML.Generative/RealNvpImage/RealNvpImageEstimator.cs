@@ -29,7 +29,7 @@ namespace Microsoft.ML.Generative
             _options.Validate();
         }
 
-        /// <summary>Checks the input schema shape and returns the output shape: the input plus Score, LogLikelihood, BitsPerDimension and Latent.</summary>
+        /// <summary>Checks the input schema shape and returns the output shape: the input plus Score, LogLikelihood, BitsPerDimension, Latent and TypicalityScore.</summary>
         /// <exception cref="ArgumentOutOfRangeException">The pixel column is missing, is not a vector of Single, or has a known size other than Channels x Height x Width.</exception>
         public SchemaShape GetOutputSchema(SchemaShape inputSchema)
         {
@@ -44,7 +44,26 @@ namespace Microsoft.ML.Generative
                 SchemaShapes.Scalar(RealNvpImageTransformer.ScoreColumnName, NumberDataViewType.Single),
                 SchemaShapes.Scalar(RealNvpImageTransformer.LogLikelihoodColumnName, NumberDataViewType.Single),
                 SchemaShapes.Scalar(RealNvpImageTransformer.BitsPerDimensionColumnName, NumberDataViewType.Single),
-                SchemaShapes.Vector(RealNvpImageTransformer.LatentColumnName, NumberDataViewType.Single));
+                SchemaShapes.Vector(RealNvpImageTransformer.LatentColumnName, NumberDataViewType.Single),
+                SchemaShapes.Scalar(RealNvpImageTransformer.TypicalityScoreColumnName, NumberDataViewType.Single));
+        }
+
+        /// <summary>
+        /// The typical bits/dim of the trained model on images it did not train on (the validation images), or, without
+        /// validation images, on the training images, whose bits/dim are usually somewhat lower than new images'.
+        /// </summary>
+        private TypicalityReference MeasureTypicality(RealNvpImageNetwork network, float[] train, int trainRows, float[] validation,
+            int validationRows, Device device, IChannel ch)
+        {
+            bool useValidation = validationRows >= 2;
+            var reference = useValidation
+                ? TypicalityReference.Measure(network, validation, validationRows, _options.ScoringBatchSize, device)
+                : TypicalityReference.Measure(network, train, trainRows, _options.ScoringBatchSize, device);
+            if (reference is null)
+                ch.WarningInvariant($"Fewer than 2 reference images have a finite likelihood; the model has no TypicalityScore column.");
+            else
+                ch.InfoInvariant($"Typical bits/dim (bin centres, {reference.Count} {(useValidation ? "validation" : "training")} images): {reference.MeanBitsPerDimension:F4} ± {reference.StandardDeviation:F4}.");
+            return reference;
         }
 
         /// <summary>
@@ -103,8 +122,9 @@ namespace Microsoft.ML.Generative
                 }
                 network.eval();
                 ch.InfoInvariant($"Training finished ({summary.StopReason}); best epoch {summary.BestEpoch}, {summary.BestLoss:F4} bits/dim.");
+                var typicality = MeasureTypicality(network, train, trainRows, validation, validationRows, device, ch);
                 return new RealNvpImageTransformer(_host, new RealNvpImageModel(network, o.FeatureColumnName, o.PixelLevels,
-                    o.ScoringBatchSize, summary, device));
+                    o.ScoringBatchSize, summary, device, typicality));
             }
             catch
             {

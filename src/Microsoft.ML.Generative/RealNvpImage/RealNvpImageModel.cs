@@ -10,7 +10,7 @@ namespace Microsoft.ML.Generative
     internal sealed class RealNvpImageModel : IDisposable
     {
         public RealNvpImageModel(RealNvpImageNetwork network, string featureColumnName, int inputLevels, int scoringBatchSize,
-            TrainingSummary trainingSummary, Device device)
+            TrainingSummary trainingSummary, Device device, TypicalityReference typicality)
         {
             Network = network;
             FeatureColumnName = featureColumnName;
@@ -18,6 +18,7 @@ namespace Microsoft.ML.Generative
             ScoringBatchSize = scoringBatchSize;
             TrainingSummary = trainingSummary;
             Device = device;
+            Typicality = typicality;
             Network.eval();
         }
 
@@ -29,6 +30,8 @@ namespace Microsoft.ML.Generative
         public int ScoringBatchSize { get; }
         public TrainingSummary TrainingSummary { get; }
         public Device Device { get; }
+        /// <summary>Bits/dim statistics of in-distribution images for the TypicalityScore column; null for models saved before it existed (format 1).</summary>
+        public TypicalityReference Typicality { get; }
 
         public void Dispose() => Network.Dispose();
     }

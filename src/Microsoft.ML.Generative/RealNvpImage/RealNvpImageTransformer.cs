@@ -20,6 +20,12 @@ namespace Microsoft.ML.Generative
     /// <item><description><c>BitsPerDimension</c> (float): Score / (Channels x Height x Width x ln 2).</description></item>
     /// <item><description><c>Latent</c> (vector of float, Channels x Height x Width): z = f(x): the latents factored out at
     /// scale 1, 2, ..., then the last scale's output, each in (channel, row, column) order.</description></item>
+    /// <item><description><c>TypicalityScore</c> (float): |BitsPerDimension - m| / s, where m and s are the mean and standard
+    /// deviation of BitsPerDimension over Fit's validation images (<see cref="TypicalBitsPerDimension"/>). Flows can give
+    /// images unlike their training data a <i>higher</i> likelihood (a Fashion-MNIST model rates MNIST digits as more
+    /// likely than clothes), so <c>Score</c> alone misses them; this score flags images that are much more likely than
+    /// typical as well as much less (the typicality test of Nalisnick et al. 2019, one image at a time). Use it as the
+    /// anomaly score when anomalies may be "simpler" than normal images.</description></item>
     /// </list>
     /// Images are scored in batches inside the cursor. A vector of the wrong length or a pixel that is not an integer level
     /// in [0, PixelLevels) raises an <see cref="InvalidOperationException"/> naming the column, row and slot. The
@@ -35,6 +41,8 @@ namespace Microsoft.ML.Generative
         public const string BitsPerDimensionColumnName = "BitsPerDimension";
         /// <summary>Name of the latent vector column, z = f(x).</summary>
         public const string LatentColumnName = "Latent";
+        /// <summary>Name of the typicality column: how far an image's bits/dim is from the typical value, in standard deviations.</summary>
+        public const string TypicalityScoreColumnName = "TypicalityScore";
 
         internal const string LoaderSignature = "GenerativeRealNvpImage";
         internal const string ModelSignature = "GENRNVPI";
@@ -65,11 +73,18 @@ namespace Microsoft.ML.Generative
         public int ModelLevels => Model.Pixels.ModelLevels;
         /// <summary>The training history, the epoch whose weights the model holds, and why training stopped.</summary>
         public TrainingSummary TrainingSummary => Model.TrainingSummary;
+        /// <summary>
+        /// Mean and standard deviation of <c>BitsPerDimension</c> over the reference images of <c>TypicalityScore</c>: Fit's
+        /// validation images, or its training images when ValidationFraction is 0. Null for a model saved before this
+        /// existed (it has no TypicalityScore column).
+        /// </summary>
+        public (double Mean, double StandardDeviation)? TypicalBitsPerDimension
+            => Model.Typicality is { } t ? (t.MeanBitsPerDimension, t.StandardDeviation) : null;
 
         /// <summary>Always true: the transformer maps rows one to one.</summary>
         public bool IsRowToRowMapper => true;
 
-        /// <summary>The input schema plus the four output columns.</summary>
+        /// <summary>The input schema plus the output columns (Score, LogLikelihood, BitsPerDimension, Latent, TypicalityScore).</summary>
         /// <exception cref="ArgumentOutOfRangeException">The pixel column is missing, not a float vector, or of a different size.</exception>
         public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
         {
@@ -256,13 +271,17 @@ namespace Microsoft.ML.Generative
             public ScoringModel(RealNvpImageModel model)
             {
                 _model = model;
-                OutputColumns = new[]
+                var columns = new List<ScoredColumn>
                 {
                     new ScoredColumn(ScoreColumnName, NumberDataViewType.Single),
                     new ScoredColumn(LogLikelihoodColumnName, NumberDataViewType.Single),
                     new ScoredColumn(BitsPerDimensionColumnName, NumberDataViewType.Single),
                     new ScoredColumn(LatentColumnName, new VectorDataViewType(NumberDataViewType.Single, model.Dimensions)),
                 };
+                // Index 4 (RealNvpImageBatchScorer.TypicalityScoreIndex); absent for format-1 models, which have no reference.
+                if (model.Typicality is not null)
+                    columns.Add(new ScoredColumn(TypicalityScoreColumnName, NumberDataViewType.Single));
+                OutputColumns = columns;
             }
 
             public IReadOnlyList<ScoredColumn> OutputColumns { get; }

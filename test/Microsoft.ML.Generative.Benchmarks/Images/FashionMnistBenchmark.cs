@@ -31,6 +31,7 @@ internal static class FashionMnistBenchmark
         int seed = commandLine.Int("seed", 0);
         string overrides = commandLine.String("image") ?? "";
         string samplesDirectory = commandLine.String("samples-out");
+        string modelDirectory = commandLine.String("model-out");
         RunEnvironment.ApplyThreads(commandLine);
         commandLine.ThrowOnUnknownOptions();
         var settings = OptionOverrides.Parse<RealNvpImageOptions>(overrides);
@@ -66,6 +67,12 @@ internal static class FashionMnistBenchmark
             double throughput = s.History.Where(e => e.ItemsPerSecond > 0).Select(e => e.ItemsPerSecond).DefaultIfEmpty(0).Average();
             table.Add(minutes.ToString("0.##", CultureInfo.InvariantCulture), s.History.Count.ToString(), s.BestEpoch.ToString(), $"{throughput:F0}",
                 $"{s.BestLoss:F3}", $"**{testBits:F3}**", $"{mnistBits:F3}", $"{auc:F3}");
+            if (modelDirectory is not null)
+            {
+                // Kept so that later analyses (image-ood) can score other data with exactly this model.
+                Directory.CreateDirectory(modelDirectory);
+                ml.Model.Save(model, Load(test).Schema, Path.Combine(modelDirectory, $"fashion-{minutes:0.##}min.zip"));
+            }
             if (samplesDirectory is not null)
             {
                 Directory.CreateDirectory(samplesDirectory);

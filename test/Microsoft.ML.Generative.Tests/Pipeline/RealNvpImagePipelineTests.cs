@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.ML.Generative.Persistence;
 using Microsoft.ML.Generative.Tests.Infrastructure;
 using Microsoft.ML.Generative.Tests.Persistence;
 using Xunit;
@@ -48,7 +49,7 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         => ml.Data.CreateEnumerable<ImagePrediction>(model.Transform(Load(ml, rows)), reuseRowObject: false).ToList();
 
     private static float[] Flatten(IEnumerable<ImagePrediction> predictions)
-        => predictions.SelectMany(p => new[] { p.Score, p.LogLikelihood, p.BitsPerDimension }.Concat(p.Latent)).ToArray();
+        => predictions.SelectMany(p => new[] { p.Score, p.LogLikelihood, p.BitsPerDimension }.Concat(p.Latent).Append(p.TypicalityScore)).ToArray();
 
     private static void AssertBitIdentical(float[] expected, float[] actual)
     {
@@ -308,6 +309,52 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         Assert.All(samples, v => Assert.Contains(v, new[] { 31f, 95f, 159f, 223f }));
         var scores = Predictions(model, ml, wide.Take(5)).Select(p => p.BitsPerDimension);
         Assert.All(scores, s => Assert.True(float.IsFinite(s) && s < 2.5, $"{s} bits/dim"));
+    }
+
+    [Fact]
+    public void TypicalityScoreIsTheDistanceFromTheReferenceImagesTypicalBitsPerDimension()
+    {
+        // Without validation images the reference is the training images themselves, so it can be recomputed here.
+        var ml = new MLContext(seed: 4);
+        var rows = Bars(120, seed: 21);
+        using var model = ml.Generative().RealNvpImage(new RealNvpImageOptions
+        {
+            Height = Side, Width = Side, PixelLevels = Levels, NumberOfScales = 2, FeatureMaps = 16, NumberOfResidualBlocks = 1,
+            MaxEpochs = 3, BatchSize = 32, Seed = 2, NumberOfThreads = 1, ValidationFraction = 0,
+        }).Fit(Load(ml, rows));
+        var bits = Predictions(model, ml, rows).Select(p => (double)p.BitsPerDimension).ToList();
+        double mean = bits.Average();
+        double sd = Math.Sqrt(bits.Sum(b => (b - mean) * (b - mean)) / (bits.Count - 1));
+        var (typicalMean, typicalSd) = model.TypicalBitsPerDimension!.Value;
+        Assert.Equal(mean, typicalMean, 4);
+        Assert.Equal(sd, typicalSd, 4);
+
+        var predictions = Predictions(model, ml, rows.Concat(Noise(20, seed: 8)));
+        foreach (var p in predictions)
+            Assert.Equal(Math.Abs(p.BitsPerDimension - typicalMean) / typicalSd, p.TypicalityScore, 3);
+        // Two-sided: an image more likely than typical is as far from typical as one that is less likely.
+        var moreLikely = predictions.Where(p => p.BitsPerDimension < typicalMean - typicalSd).ToList();
+        Assert.NotEmpty(moreLikely);
+        Assert.All(moreLikely, p => Assert.True(p.TypicalityScore > 1, $"{p.BitsPerDimension} bits/dim: typicality {p.TypicalityScore}"));
+        // On its own reference the mean |z| is at most sqrt((n-1)/n) < 1 (Cauchy-Schwarz); noise is far from typical.
+        Assert.True(predictions.Take(rows.Count).Average(p => p.TypicalityScore) < 1);
+        Assert.True(predictions.Skip(rows.Count).Average(p => p.TypicalityScore) > 3,
+            $"noise typicality {predictions.Skip(rows.Count).Average(p => p.TypicalityScore)}");
+    }
+
+    [Fact]
+    public void AFormat1ModelStillLoadsAndScoresWithoutTheTypicalityColumn()
+    {
+        // Format 1 is format 2 without the trailing typicality reference (a flag, two doubles and a count).
+        var (body, version) = ModelContainer.Unwrap(RealNvpImageModelSerializer.Serialize(_f.Model.Model),
+            RealNvpImageModelSerializer.Kind, RealNvpImageModelSerializer.FormatVersion);
+        Assert.Equal(2, version);
+        var format1 = ModelContainer.Wrap(RealNvpImageModelSerializer.Kind, 1, body[..^(1 + 8 + 8 + 4)]);
+        using var loaded = new RealNvpImageTransformer(_f.Ml, RealNvpImageModelSerializer.Deserialize(format1));
+        Assert.Null(loaded.TypicalBitsPerDimension);
+        var scored = loaded.Transform(Load(_f.Ml, _f.TestRows));
+        Assert.Null(scored.Schema.GetColumnOrNull("TypicalityScore"));
+        Assert.Equal(Predictions(_f.Model, _f.Ml, _f.TestRows).Select(p => p.Score), scored.GetColumn<float>("Score"));
     }
 
     private sealed class FloatTolerance : IEqualityComparer<float>

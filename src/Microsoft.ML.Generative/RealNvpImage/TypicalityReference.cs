@@ -1,0 +1,68 @@
+using System;
+using Microsoft.ML.Generative.Flows.Image;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Generative
+{
+    /// <summary>
+    /// What in-distribution images score: the mean and standard deviation of the bin-centre bits/dim over reference
+    /// images (Fit's validation images). A flow can give out-of-distribution images a <i>higher</i> likelihood than its
+    /// own data (Nalisnick et al. 2019), so "unusual" is better read as "far from the typical bits/dim, on either side":
+    /// the typicality test of Nalisnick, Matsukawa, Teh and Lakshminarayanan (2019), applied to one image at a time.
+    /// </summary>
+    internal sealed class TypicalityReference
+    {
+        public TypicalityReference(double meanBitsPerDimension, double standardDeviation, int count)
+        {
+            if (!double.IsFinite(meanBitsPerDimension) || !(standardDeviation > 0) || !double.IsFinite(standardDeviation) || count < 2)
+                throw new ArgumentOutOfRangeException(nameof(standardDeviation), "A typicality reference needs a finite mean, a positive finite spread and at least 2 images.");
+            MeanBitsPerDimension = meanBitsPerDimension;
+            StandardDeviation = standardDeviation;
+            Count = count;
+        }
+
+        public double MeanBitsPerDimension { get; }
+        public double StandardDeviation { get; }
+        public int Count { get; }
+
+        /// <summary>|bits/dim - mean| in standard deviations; +infinity for an image of zero likelihood.</summary>
+        public float Score(float bitsPerDimension)
+            => float.IsPositiveInfinity(bitsPerDimension) ? float.PositiveInfinity
+                : (float)(Math.Abs(bitsPerDimension - MeanBitsPerDimension) / StandardDeviation);
+
+        /// <summary>
+        /// The reference of <paramref name="rows"/> images (row-major model-level pixels, [rows, C*H*W]) scored like the
+        /// transformer scores them: one forward pass at the bin centres, in batches. Null when fewer than 2 images have a
+        /// finite score.
+        /// </summary>
+        public static TypicalityReference Measure(RealNvpImageNetwork network, float[] images, int rows, int batchSize, Device device)
+        {
+            var a = network.Architecture;
+            int d = network.Dimensions;
+            double bitsPerNat = 1.0 / (d * Math.Log(2));
+            double sum = 0, sumOfSquares = 0;
+            int count = 0;
+            using var noGrad = no_grad();
+            for (int start = 0; start < rows; start += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                int n = Math.Min(batchSize, rows - start);
+                var x = tensor(images.AsSpan(start * d, n * d).ToArray(), new long[] { n, a.Channels, a.Height, a.Width }).to(device);
+                var logLikelihood = network.Encode(x + 0.5f).logLikelihood.cpu().to(ScalarType.Float64).data<double>().ToArray();
+                foreach (double l in logLikelihood)
+                {
+                    if (!double.IsFinite(l)) continue;
+                    double bits = -l * bitsPerNat;
+                    sum += bits;
+                    sumOfSquares += bits * bits;
+                    count++;
+                }
+            }
+            if (count < 2) return null;
+            double mean = sum / count;
+            double variance = Math.Max(0, (sumOfSquares - count * mean * mean) / (count - 1));
+            // A floor on the spread keeps the score finite when every reference image scores the same.
+            return new TypicalityReference(mean, Math.Max(Math.Sqrt(variance), 1e-6), count);
+        }
+    }
+}

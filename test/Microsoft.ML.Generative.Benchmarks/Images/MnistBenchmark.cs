@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.ML.Data;
+using Microsoft.ML.Generative.Benchmarks.Infrastructure;
+using Microsoft.ML.Generative.Benchmarks.Text;
+
+namespace Microsoft.ML.Generative.Benchmarks.Images;
+
+/// <summary>
+/// MNIST as the shared data ships it (only the 10,000 t10k images): the first 8,000 train the image Real NVP for a
+/// time budget, the last 2,000 are the test set. Test bits/dim with uniform dequantization
+/// (<c>EvaluateBitsPerDimension</c>) against a per-pixel independent categorical model on the same split, and
+/// optional sample grids.
+/// </summary>
+internal static class MnistBenchmark
+{
+    private const int Side = 28, PixelCount = Side * Side, Levels = 256, TrainCount = 8000;
+
+    private sealed class PixelRow
+    {
+        [VectorType(PixelCount)] public float[] Pixels { get; set; }
+    }
+
+    public static void Run(CommandArguments commandLine)
+    {
+        string dataDirectory = DataDirectory.Locate(commandLine.String("data"));
+        double[] budgets = commandLine.Doubles("minutes", 10);
+        int seed = commandLine.Int("seed", 0);
+        string overrides = commandLine.String("image") ?? "";
+        string samplesDirectory = commandLine.String("samples-out");
+        RunEnvironment.ApplyThreads(commandLine);
+        commandLine.ThrowOnUnknownOptions();
+        var settings = OptionOverrides.Parse<RealNvpImageOptions>(overrides);
+
+        var (all, _, _) = IdxImages.Read(Path.Combine(dataDirectory, "images", "mnist-t10k", "t10k-images-idx3-ubyte.gz"), 0);
+        var train = all.Take(TrainCount).ToList();
+        var test = all.Skip(TrainCount).ToList();
+        string header = RunEnvironment.Header("Image Real NVP: MNIST (t10k split 8,000 / 2,000) test bits/dim after a time budget", commandLine);
+
+        var ml = new MLContext(seed: seed);
+        IDataView Load(IEnumerable<float[]> images) => ml.Data.LoadFromEnumerable(images.Select(x => new PixelRow { Pixels = x }));
+        var table = new MarkdownTable("model", "budget (min)", "epochs", "best epoch", "validation bits/dim", "**test bits/dim**");
+        table.Add("per-pixel independent categorical (add-one), discrete NLL", "-", "-", "-", "-", $"**{CategoricalBits(train, test):F3}**");
+        foreach (double minutes in budgets)
+        {
+            var options = new RealNvpImageOptions
+            {
+                Channels = 1, Height = Side, Width = Side, Seed = seed, MaxEpochs = 1000, EarlyStoppingPatience = 0,
+                MaxTrainingTime = TimeSpan.FromMinutes(minutes), ValidationFraction = 0.05f,
+            };
+            OptionOverrides.Apply(options, settings);
+            using var model = ml.Generative().RealNvpImage(options).Fit(Load(train));
+            var s = model.TrainingSummary;
+            double testBits = model.EvaluateBitsPerDimension(Load(test), seed: 1);
+            Console.Error.WriteLine($"{minutes} min: {s.History.Count} epochs, best {s.BestEpoch}, test {testBits:F4} bits/dim");
+            table.Add("image Real NVP (`Fit`), dequantized", minutes.ToString("0.##", CultureInfo.InvariantCulture), s.History.Count.ToString(),
+                s.BestEpoch.ToString(), $"{s.BestLoss:F3}", $"**{testBits:F3}**");
+            if (samplesDirectory is not null)
+            {
+                Directory.CreateDirectory(samplesDirectory);
+                foreach (float t in new[] { 0.7f, 1.0f })
+                    model.SaveImageGrid(model.Sample(64, t, seed: 1), Path.Combine(samplesDirectory, $"mnist-{minutes:0.##}min-t{t:0.0}.png"), columns: 8, pixelSize: 2);
+            }
+        }
+        string description = OptionOverrides.Describe(settings);
+        Console.WriteLine(header + $"Data: `images/mnist-t10k`, images 0..{TrainCount - 1} for training (5% held out by Fit for validation), " +
+            $"images {TrainCount}..{all.Count - 1} for test. One `Fit` per budget, seed {seed}, RealNvpImage defaults" +
+            $"{(settings.Count > 0 ? " except " + description : "")}, MaxEpochs 1000, no early stopping. Uniform over 256 levels: 8 bits/dim.\n\n" + table);
+    }
+
+    private static double CategoricalBits(List<float[]> train, List<float[]> test)
+    {
+        var counts = new int[PixelCount, Levels];
+        foreach (var x in train)
+            for (int p = 0; p < PixelCount; p++) counts[p, (int)x[p]]++;
+        double total = 0;
+        foreach (var x in test)
+            for (int p = 0; p < PixelCount; p++)
+                total -= Math.Log2((counts[p, (int)x[p]] + 1.0) / (train.Count + Levels));
+        return total / (test.Count * PixelCount);
+    }
+}
