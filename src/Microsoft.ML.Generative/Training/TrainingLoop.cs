@@ -24,6 +24,8 @@ namespace Microsoft.ML.Generative.Training
         /// <param name="throwIfCanceled">Throws OperationCanceledException once the host was cancelled; called before every step.</param>
         public static TrainingSummary Run(ITrainingObjective objective, TrainingSettings settings, IChannel channel, Action throwIfCanceled)
         {
+            if (NativeAllocatorTuning.EnsureApplied() is string tuned)
+                channel.InfoInvariant($"{tuned}");
             var model = objective.Model;
             var parameters = model.parameters().Where(p => p.requires_grad).ToList();
             using var optimizer = optim.AdamW(parameters, lr: settings.LearningRate, weight_decay: settings.WeightDecay);

@@ -43,6 +43,7 @@ internal static class FashionMnistBenchmark
         string header = RunEnvironment.Header("Image Real NVP: Fashion-MNIST test bits/dim after a time budget", commandLine);
 
         var ml = new MLContext(seed: seed);
+        TrainingLog.Attach(ml);
         IDataView Load(IEnumerable<float[]> images) => ml.Data.LoadFromEnumerable(images.Select(x => new PixelRow { Pixels = x }));
         var table = new MarkdownTable("budget (min)", "epochs", "best epoch", "images/s (training)", "validation bits/dim", "**test bits/dim**",
             "MNIST bits/dim (OOD)", "ROC-AUC of Score, MNIST vs Fashion test");

@@ -37,6 +37,7 @@ internal static class MnistBenchmark
         string header = RunEnvironment.Header("Image Real NVP: MNIST (t10k split 8,000 / 2,000) test bits/dim after a time budget", commandLine);
 
         var ml = new MLContext(seed: seed);
+        TrainingLog.Attach(ml);
         IDataView Load(IEnumerable<float[]> images) => ml.Data.LoadFromEnumerable(images.Select(x => new PixelRow { Pixels = x }));
         var table = new MarkdownTable("model", "budget (min)", "epochs", "best epoch", "validation bits/dim", "**test bits/dim**");
         table.Add("per-pixel independent categorical (add-one), discrete NLL", "-", "-", "-", "-", $"**{CategoricalBits(train, test):F3}**");

@@ -14,7 +14,7 @@ internal static class RunEnvironment
 
             Produced by `{commandLine.Display()}` on {DateTime.Now:yyyy-MM-dd HH:mm} ({TimeZoneInfo.Local.Id}).
 
-            Environment: {Environment.ProcessorCount} logical cores{(cpu is null ? "" : $" ({cpu})")}, TorchSharp intra-op threads {get_num_threads()}, inter-op threads {get_num_interop_threads()}, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, TorchSharp {PackageVersion(typeof(TorchSharp.torch))}, ML.NET {PackageVersion(typeof(MLContext))}, load average at start {LoadAverage()}.
+            Environment: {Environment.ProcessorCount} logical cores{(cpu is null ? "" : $" ({cpu})")}, TorchSharp intra-op threads {get_num_threads()}, inter-op threads {get_num_interop_threads()}, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, TorchSharp {PackageVersion(typeof(TorchSharp.torch))}, ML.NET {PackageVersion(typeof(MLContext))}, load average at start {LoadAverage()}, glibc malloc thresholds {(NativeAllocatorTuning.Applied ? "tuned (NativeAllocatorTuning)" : "default")}.
 
             """ + Environment.NewLine;
     }
@@ -40,7 +40,11 @@ internal static class RunEnvironment
     {
         try
         {
-            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim();
+            // The family tells apart machines that share a model name (AMD EPYC family 25 "Zen 4", 26 "Zen 5").
+            var lines = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0).ToList();
+            string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?.Split(':', 2)[1].Trim();
+            string model = Field("model name"), family = Field("cpu family");
+            return model is null ? null : family is null ? model : $"{model}, family {family}";
         }
         catch (IOException) { return null; }
     }

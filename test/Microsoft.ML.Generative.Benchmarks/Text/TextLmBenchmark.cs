@@ -101,7 +101,7 @@ internal static class TextLmBenchmark
         foreach (double budget in budgets)
         {
             var ml = new MLContext(seed);
-            ml.Log += (_, e) => { if (e.Message.Contains("Epoch ") || e.Message.Contains("time limit")) Console.Error.WriteLine("  " + e.Message); };
+            TrainingLog.Attach(ml);
             var options = CharRnnLanguageModelRun.Options(budget, seed);
             OptionOverrides.Apply(options, overrides);
             described = options;
