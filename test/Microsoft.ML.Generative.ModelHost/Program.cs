@@ -135,6 +135,7 @@ public static class ImageHost
         w.Write(p.LogLikelihood);
         w.Write(p.BitsPerDimension);
         foreach (var v in p.Latent) w.Write(v);
+        w.Write(p.ComplexityScore);
         w.Write(p.TypicalityScore);
     }
 }
@@ -152,5 +153,6 @@ public sealed class ImagePrediction
     public float LogLikelihood { get; set; }
     public float BitsPerDimension { get; set; }
     public float[] Latent { get; set; }
+    public float ComplexityScore { get; set; }
     public float TypicalityScore { get; set; }
 }

@@ -9,11 +9,11 @@ namespace Microsoft.ML.Generative
     /// <summary>
     /// Scores batches of images with one forward pass of the flow, each pixel at the centre of its bin (level + 1/2), so
     /// scores are deterministic. Outputs, by index: 0 Score (-log p), 1 LogLikelihood (log p), 2 BitsPerDimension, 3 Latent,
-    /// 4 TypicalityScore (only for models with a typicality reference).
+    /// 4 ComplexityScore, 5 TypicalityScore (only for models with a typicality reference).
     /// </summary>
     internal sealed class RealNvpImageBatchScorer : RowBatchScorer
     {
-        public const int ScoreIndex = 0, LogLikelihoodIndex = 1, BitsPerDimensionIndex = 2, LatentIndex = 3, TypicalityScoreIndex = 4;
+        public const int ScoreIndex = 0, LogLikelihoodIndex = 1, BitsPerDimensionIndex = 2, LatentIndex = 3, ComplexityScoreIndex = 4, TypicalityScoreIndex = 5;
 
         private readonly RealNvpImageModel _model;
         private readonly ValueGetter<VBuffer<float>> _input;
@@ -24,6 +24,7 @@ namespace Microsoft.ML.Generative
         private readonly float[] _latent;
         private readonly float[] _logLikelihood;
         private readonly double _bitsPerNat;
+        private InputComplexity _complexity; // created when ComplexityScore is first read
         private VBuffer<float> _buffer;
 
         public RealNvpImageBatchScorer(RealNvpImageModel model, DataViewRow inputRow, DataViewSchema.Column inputColumn, bool latentActive, int capacity)
@@ -75,6 +76,13 @@ namespace Microsoft.ML.Generative
                     return (ValueGetter<float>)((ref float v) => v = _logLikelihood[slot()]);
                 case BitsPerDimensionIndex:
                     return (ValueGetter<float>)((ref float v) => v = (float)(-_logLikelihood[slot()] * _bitsPerNat));
+                case ComplexityScoreIndex:
+                    return (ValueGetter<float>)((ref float v) =>
+                    {
+                        int s = slot();
+                        _complexity ??= new InputComplexity(_d, _model.Pixels.ModelLevels);
+                        v = (float)(-_logLikelihood[s] * _bitsPerNat - _complexity.BitsPerDimension(_pixels.AsSpan(s * _d, _d)));
+                    });
                 case TypicalityScoreIndex:
                     if (_model.Typicality is not { } typicality) throw new InvalidOperationException("This model has no typicality reference.");
                     return (ValueGetter<float>)((ref float v) => v = typicality.Score((float)(-_logLikelihood[slot()] * _bitsPerNat)));

@@ -29,7 +29,7 @@ namespace Microsoft.ML.Generative
             _options.Validate();
         }
 
-        /// <summary>Checks the input schema shape and returns the output shape: the input plus Score, LogLikelihood, BitsPerDimension, Latent and TypicalityScore.</summary>
+        /// <summary>Checks the input schema shape and returns the output shape: the input plus Score, LogLikelihood, BitsPerDimension, Latent, ComplexityScore and TypicalityScore.</summary>
         /// <exception cref="ArgumentOutOfRangeException">The pixel column is missing, is not a vector of Single, or has a known size other than Channels x Height x Width.</exception>
         public SchemaShape GetOutputSchema(SchemaShape inputSchema)
         {
@@ -45,6 +45,7 @@ namespace Microsoft.ML.Generative
                 SchemaShapes.Scalar(RealNvpImageTransformer.LogLikelihoodColumnName, NumberDataViewType.Single),
                 SchemaShapes.Scalar(RealNvpImageTransformer.BitsPerDimensionColumnName, NumberDataViewType.Single),
                 SchemaShapes.Vector(RealNvpImageTransformer.LatentColumnName, NumberDataViewType.Single),
+                SchemaShapes.Scalar(RealNvpImageTransformer.ComplexityScoreColumnName, NumberDataViewType.Single),
                 SchemaShapes.Scalar(RealNvpImageTransformer.TypicalityScoreColumnName, NumberDataViewType.Single));
         }
 

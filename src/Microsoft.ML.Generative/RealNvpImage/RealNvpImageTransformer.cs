@@ -20,6 +20,11 @@ namespace Microsoft.ML.Generative
     /// <item><description><c>BitsPerDimension</c> (float): Score / (Channels x Height x Width x ln 2).</description></item>
     /// <item><description><c>Latent</c> (vector of float, Channels x Height x Width): z = f(x): the latents factored out at
     /// scale 1, 2, ..., then the last scale's output, each in (channel, row, column) order.</description></item>
+    /// <item><description><c>ComplexityScore</c> (float): BitsPerDimension - L(x), where L(x) is the size of the image's
+    /// pixel levels compressed by DEFLATE, in bits per dimension (the input-complexity score of Serrà et al. 2020). Flows
+    /// give simple images (flat backgrounds, thin strokes) high likelihood whatever they were trained on; subtracting how
+    /// well a general-purpose compressor does on the same image leaves what this model knows beyond "simple". Higher =
+    /// more unusual. Computed only when the column is read.</description></item>
     /// <item><description><c>TypicalityScore</c> (float): |BitsPerDimension - m| / s, where m and s are the mean and standard
     /// deviation of BitsPerDimension over Fit's validation images (<see cref="TypicalBitsPerDimension"/>). Flows can give
     /// images unlike their training data a <i>higher</i> likelihood (a Fashion-MNIST model rates MNIST digits as more
@@ -41,6 +46,8 @@ namespace Microsoft.ML.Generative
         public const string BitsPerDimensionColumnName = "BitsPerDimension";
         /// <summary>Name of the latent vector column, z = f(x).</summary>
         public const string LatentColumnName = "Latent";
+        /// <summary>Name of the input-complexity column: BitsPerDimension minus the image's DEFLATE-compressed bits per dimension.</summary>
+        public const string ComplexityScoreColumnName = "ComplexityScore";
         /// <summary>Name of the typicality column: how far an image's bits/dim is from the typical value, in standard deviations.</summary>
         public const string TypicalityScoreColumnName = "TypicalityScore";
 
@@ -84,7 +91,7 @@ namespace Microsoft.ML.Generative
         /// <summary>Always true: the transformer maps rows one to one.</summary>
         public bool IsRowToRowMapper => true;
 
-        /// <summary>The input schema plus the output columns (Score, LogLikelihood, BitsPerDimension, Latent, TypicalityScore).</summary>
+        /// <summary>The input schema plus the output columns (Score, LogLikelihood, BitsPerDimension, Latent, ComplexityScore, TypicalityScore).</summary>
         /// <exception cref="ArgumentOutOfRangeException">The pixel column is missing, not a float vector, or of a different size.</exception>
         public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
         {
@@ -277,8 +284,9 @@ namespace Microsoft.ML.Generative
                     new ScoredColumn(LogLikelihoodColumnName, NumberDataViewType.Single),
                     new ScoredColumn(BitsPerDimensionColumnName, NumberDataViewType.Single),
                     new ScoredColumn(LatentColumnName, new VectorDataViewType(NumberDataViewType.Single, model.Dimensions)),
+                    new ScoredColumn(ComplexityScoreColumnName, NumberDataViewType.Single),
                 };
-                // Index 4 (RealNvpImageBatchScorer.TypicalityScoreIndex); absent for format-1 models, which have no reference.
+                // Last (RealNvpImageBatchScorer.TypicalityScoreIndex); absent for format-1 models, which have no reference.
                 if (model.Typicality is not null)
                     columns.Add(new ScoredColumn(TypicalityScoreColumnName, NumberDataViewType.Single));
                 OutputColumns = columns;

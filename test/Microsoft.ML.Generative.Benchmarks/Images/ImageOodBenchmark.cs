@@ -23,7 +23,8 @@ namespace Microsoft.ML.Generative.Benchmarks.Images;
 /// <item>the model's own <c>TypicalityScore</c> column, whose reference statistics come from Fit's validation
 /// images.</item>
 /// <item>input complexity (Serrà et al. 2020): bits/dim - L(x), L the size of the image's 8-bit pixels compressed by
-/// DEFLATE (smallest size), in bits per pixel; it discounts images that are simply easy to compress.</item>
+/// DEFLATE (smallest size), in bits per pixel; it discounts images that are simply easy to compress. Computed here and,
+/// where the model has it, read from its <c>ComplexityScore</c> column.</item>
 /// <item>likelihood ratio to a background model (in the spirit of Ren et al. 2019): bits/dim - bits/dim of a
 /// per-pixel independent categorical model fitted to the same training images (add-one).</item>
 /// </list>
@@ -62,6 +63,8 @@ internal static class ImageOodBenchmark
         var scores = (fashion: Column(test, "Score"), mnist: Column(mnist, "Score"));
         bool hasTypicalityColumn = model.GetOutputSchema(Load(test).Schema).GetColumnOrNull("TypicalityScore") is not null;
         var typicalityColumn = hasTypicalityColumn ? (fashion: Column(test, "TypicalityScore"), mnist: Column(mnist, "TypicalityScore")) : default;
+        bool hasComplexityColumn = model.GetOutputSchema(Load(test).Schema).GetColumnOrNull("ComplexityScore") is not null;
+        var complexityColumn = hasComplexityColumn ? (fashion: Column(test, "ComplexityScore"), mnist: Column(mnist, "ComplexityScore")) : default;
         double referenceMean = Column(reference, "BitsPerDimension").Average(b => (double)b);
         var background = CategoricalBackground.Fit(train);
 
@@ -85,6 +88,8 @@ internal static class ImageOodBenchmark
             Add("typicality: the model's `TypicalityScore` column (reference = Fit's validation images)",
                 (i, m) => m ? typicalityColumn.mnist[i] : typicalityColumn.fashion[i]);
         Add("input complexity: bits/dim - DEFLATE bits/pixel", (i, m) => (m ? bits.mnist[i] : bits.fashion[i]) - DeflateBitsPerPixel(Images(m)[i]));
+        if (hasComplexityColumn)
+            Add("input complexity: the model's `ComplexityScore` column", (i, m) => m ? complexityColumn.mnist[i] : complexityColumn.fashion[i]);
         Add("likelihood ratio: bits/dim - per-pixel categorical bits/dim", (i, m) => (m ? bits.mnist[i] : bits.fashion[i]) - background.BitsPerPixel(Images(m)[i]));
         Add("reference: DEFLATE bits/pixel alone", (i, m) => DeflateBitsPerPixel(Images(m)[i]));
         Add("reference: per-pixel categorical bits/dim alone", (i, m) => background.BitsPerPixel(Images(m)[i]));

@@ -16,6 +16,7 @@ public static class ImageRows
         public float LogLikelihood { get; set; }
         public float BitsPerDimension { get; set; }
         public float[] Latent { get; set; }
+        public float ComplexityScore { get; set; }
         public float TypicalityScore { get; set; }
     }
 

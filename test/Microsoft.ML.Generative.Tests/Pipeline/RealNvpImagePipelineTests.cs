@@ -49,7 +49,7 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         => ml.Data.CreateEnumerable<ImagePrediction>(model.Transform(Load(ml, rows)), reuseRowObject: false).ToList();
 
     private static float[] Flatten(IEnumerable<ImagePrediction> predictions)
-        => predictions.SelectMany(p => new[] { p.Score, p.LogLikelihood, p.BitsPerDimension }.Concat(p.Latent).Append(p.TypicalityScore)).ToArray();
+        => predictions.SelectMany(p => new[] { p.Score, p.LogLikelihood, p.BitsPerDimension }.Concat(p.Latent).Append(p.ComplexityScore).Append(p.TypicalityScore)).ToArray();
 
     private static void AssertBitIdentical(float[] expected, float[] actual)
     {
@@ -340,6 +340,26 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         Assert.True(predictions.Take(rows.Count).Average(p => p.TypicalityScore) < 1);
         Assert.True(predictions.Skip(rows.Count).Average(p => p.TypicalityScore) > 3,
             $"noise typicality {predictions.Skip(rows.Count).Average(p => p.TypicalityScore)}");
+    }
+
+    [Fact]
+    public void ComplexityScoreIsBitsPerDimensionMinusTheDeflateSizeOfThePixels()
+    {
+        // Serrà et al.'s L(x), recomputed here: the pixel levels as bytes, DEFLATE at its smallest size, bits per pixel.
+        static double DeflateBits(float[] pixels)
+        {
+            using var output = new MemoryStream();
+            using (var deflate = new System.IO.Compression.DeflateStream(output, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+                deflate.Write(pixels.Select(v => (byte)v).ToArray());
+            return 8.0 * output.Length / pixels.Length;
+        }
+        var rows = _f.TestRows.Concat(Noise(10, seed: 5)).Append(new ImageRow { Pixels = new float[Size] }).ToList();
+        var predictions = Predictions(_f.Model, _f.Ml, rows);
+        for (int i = 0; i < rows.Count; i++)
+            Assert.Equal(predictions[i].BitsPerDimension - DeflateBits(rows[i].Pixels), predictions[i].ComplexityScore, 4);
+        // The blank image compresses best, so its complexity correction is the smallest.
+        Assert.True(DeflateBits(rows[^1].Pixels) < rows.Take(rows.Count - 1).Min(r => DeflateBits(r.Pixels)));
+        Assert.Equal(NumberDataViewType.Single, _f.Model.GetOutputSchema(_f.Train.Schema)["ComplexityScore"].Type);
     }
 
     [Fact]
