@@ -66,6 +66,8 @@ internal static class FashionMnistBenchmark
             var isMnist = Enumerable.Repeat(false, test.Count).Concat(Enumerable.Repeat(true, mnist.Count)).ToList();
             double auc = RocAuc.Compute(scores, isMnist);
             double throughput = s.History.Where(e => e.ItemsPerSecond > 0).Select(e => e.ItemsPerSecond).DefaultIfEmpty(0).Average();
+            // Printed at once, so that a long multi-budget run that is cut short still leaves its finished budgets.
+            Console.Error.WriteLine($"{minutes} min: test {testBits:F3} bits/dim, MNIST {mnistBits:F3}, ROC-AUC of Score {auc:F3}, {throughput:F0} images/s");
             table.Add(minutes.ToString("0.##", CultureInfo.InvariantCulture), s.History.Count.ToString(), s.BestEpoch.ToString(), $"{throughput:F0}",
                 $"{s.BestLoss:F3}", $"**{testBits:F3}**", $"{mnistBits:F3}", $"{auc:F3}");
             if (modelDirectory is not null)
@@ -75,11 +77,7 @@ internal static class FashionMnistBenchmark
                 ml.Model.Save(model, Load(test).Schema, Path.Combine(modelDirectory, $"fashion-{minutes:0.##}min.zip"));
             }
             if (samplesDirectory is not null)
-            {
-                Directory.CreateDirectory(samplesDirectory);
-                foreach (float t in new[] { 0.7f, 1.0f })
-                    model.SaveImageGrid(model.Sample(64, t, seed: 1), Path.Combine(samplesDirectory, $"fashion-{minutes:0.##}min-t{t:0.0}.png"), columns: 8, pixelSize: 2);
-            }
+                SampleGrids.Save(model, samplesDirectory, $"fashion-{minutes:0.##}min");
         }
         string description = OptionOverrides.Describe(settings);
         Console.WriteLine(header + $"Data: `images/fashion-mnist`, {train.Count} training images (2% held out by Fit for validation), the first {test.Count} test images; " +

@@ -66,7 +66,7 @@ internal static class ImageOodBenchmark
         bool hasComplexityColumn = model.GetOutputSchema(Load(test).Schema).GetColumnOrNull("ComplexityScore") is not null;
         var complexityColumn = hasComplexityColumn ? (fashion: Column(test, "ComplexityScore"), mnist: Column(mnist, "ComplexityScore")) : default;
         double referenceMean = Column(reference, "BitsPerDimension").Average(b => (double)b);
-        var background = CategoricalBackground.Fit(train);
+        var background = PerPixelCategorical.Fit(train, Levels);
 
         var table = new MarkdownTable("OOD score (higher = flagged)", "Fashion test (mean)", "MNIST (mean)", "**ROC-AUC**, MNIST positive");
         void Add(string name, Func<int, bool, float> score)
@@ -90,9 +90,9 @@ internal static class ImageOodBenchmark
         Add("input complexity: bits/dim - DEFLATE bits/pixel", (i, m) => (m ? bits.mnist[i] : bits.fashion[i]) - DeflateBitsPerPixel(Images(m)[i]));
         if (hasComplexityColumn)
             Add("input complexity: the model's `ComplexityScore` column", (i, m) => m ? complexityColumn.mnist[i] : complexityColumn.fashion[i]);
-        Add("likelihood ratio: bits/dim - per-pixel categorical bits/dim", (i, m) => (m ? bits.mnist[i] : bits.fashion[i]) - background.BitsPerPixel(Images(m)[i]));
+        Add("likelihood ratio: bits/dim - per-pixel categorical bits/dim", (i, m) => (m ? bits.mnist[i] : bits.fashion[i]) - (float)background.BitsPerPixel(Images(m)[i]));
         Add("reference: DEFLATE bits/pixel alone", (i, m) => DeflateBitsPerPixel(Images(m)[i]));
-        Add("reference: per-pixel categorical bits/dim alone", (i, m) => background.BitsPerPixel(Images(m)[i]));
+        Add("reference: per-pixel categorical bits/dim alone", (i, m) => (float)background.BitsPerPixel(Images(m)[i]));
 
         Console.WriteLine(header + $"Model: `{Path.GetFileName(modelPath)}`. Data: the first {test.Count} Fashion-MNIST test images (negatives) and " +
             $"the first {mnist.Count} MNIST test images (positives); Fashion test images {test.Count}..{test.Count + reference.Count - 1} " +
@@ -108,30 +108,5 @@ internal static class ImageOodBenchmark
         using (var deflate = new DeflateStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
             deflate.Write(bytes);
         return 8f * output.Length / image.Length;
-    }
-
-    /// <summary>Independent per-pixel categorical over 256 levels with add-one smoothing.</summary>
-    private sealed class CategoricalBackground
-    {
-        private readonly double[,] _bits = new double[PixelCount, Levels];
-
-        public static CategoricalBackground Fit(List<float[]> images)
-        {
-            var model = new CategoricalBackground();
-            var counts = new int[PixelCount, Levels];
-            foreach (var x in images)
-                for (int p = 0; p < PixelCount; p++) counts[p, (int)x[p]]++;
-            for (int p = 0; p < PixelCount; p++)
-                for (int v = 0; v < Levels; v++)
-                    model._bits[p, v] = -Math.Log2((counts[p, v] + 1.0) / (images.Count + Levels));
-            return model;
-        }
-
-        public float BitsPerPixel(float[] image)
-        {
-            double total = 0;
-            for (int p = 0; p < PixelCount; p++) total += _bits[p, (int)image[p]];
-            return (float)(total / PixelCount);
-        }
     }
 }

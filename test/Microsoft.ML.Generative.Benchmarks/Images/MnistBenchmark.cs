@@ -40,7 +40,7 @@ internal static class MnistBenchmark
         TrainingLog.Attach(ml);
         IDataView Load(IEnumerable<float[]> images) => ml.Data.LoadFromEnumerable(images.Select(x => new PixelRow { Pixels = x }));
         var table = new MarkdownTable("model", "budget (min)", "epochs", "best epoch", "validation bits/dim", "**test bits/dim**");
-        table.Add("per-pixel independent categorical (add-one), discrete NLL", "-", "-", "-", "-", $"**{CategoricalBits(train, test):F3}**");
+        table.Add("per-pixel independent categorical (add-one), discrete NLL", "-", "-", "-", "-", $"**{PerPixelCategorical.Fit(train, Levels).MeanBitsPerPixel(test):F3}**");
         foreach (double minutes in budgets)
         {
             var options = new RealNvpImageOptions
@@ -56,27 +56,11 @@ internal static class MnistBenchmark
             table.Add("image Real NVP (`Fit`), dequantized", minutes.ToString("0.##", CultureInfo.InvariantCulture), s.History.Count.ToString(),
                 s.BestEpoch.ToString(), $"{s.BestLoss:F3}", $"**{testBits:F3}**");
             if (samplesDirectory is not null)
-            {
-                Directory.CreateDirectory(samplesDirectory);
-                foreach (float t in new[] { 0.7f, 1.0f })
-                    model.SaveImageGrid(model.Sample(64, t, seed: 1), Path.Combine(samplesDirectory, $"mnist-{minutes:0.##}min-t{t:0.0}.png"), columns: 8, pixelSize: 2);
-            }
+                SampleGrids.Save(model, samplesDirectory, $"mnist-{minutes:0.##}min");
         }
         string description = OptionOverrides.Describe(settings);
         Console.WriteLine(header + $"Data: `images/mnist-t10k`, images 0..{TrainCount - 1} for training (5% held out by Fit for validation), " +
             $"images {TrainCount}..{all.Count - 1} for test. One `Fit` per budget, seed {seed}, RealNvpImage defaults" +
             $"{(settings.Count > 0 ? " except " + description : "")}, MaxEpochs 1000, no early stopping. Uniform over 256 levels: 8 bits/dim.\n\n" + table);
-    }
-
-    private static double CategoricalBits(List<float[]> train, List<float[]> test)
-    {
-        var counts = new int[PixelCount, Levels];
-        foreach (var x in train)
-            for (int p = 0; p < PixelCount; p++) counts[p, (int)x[p]]++;
-        double total = 0;
-        foreach (var x in test)
-            for (int p = 0; p < PixelCount; p++)
-                total -= Math.Log2((counts[p, (int)x[p]] + 1.0) / (train.Count + Levels));
-        return total / (test.Count * PixelCount);
     }
 }
