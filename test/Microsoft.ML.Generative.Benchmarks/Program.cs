@@ -66,6 +66,10 @@ internal static class Program
           image-ood     MNIST vs Fashion-MNIST out-of-distribution ROC-AUC of a saved Fashion-MNIST model: likelihood,
                     typicality, input complexity (DEFLATE) and a likelihood ratio to a per-pixel background model.
                       --model file.zip --test-images 2000 --reference-images 2000
+          image-plain   the issue's plain hand-written Fashion-MNIST loop (3 checkerboard, squeeze, 3 channel-wise,
+                    factor out, 4 checkerboard; 32-map conditioners with one hidden conv; Adam 1e-3): test bits/dim
+                    at each checkpoint of one run, for comparison with image-fashion on the same machine.
+                      --checkpoints 10,20 --test-images 2000 --seed 0
           image-mnist   MNIST t10k split 8,000 / 2,000: one Fit per time budget, test bits/dim against a per-pixel
                     categorical model, sample grids.
                       --minutes 10 --seed 0 --samples-out dir --image "Name=Value;..."
@@ -109,6 +113,7 @@ internal static class Program
                 case "image-speed": Images.ImageSpeedBenchmark.Run(commandLine); return 0;
                 case "image-ood": Images.ImageOodBenchmark.Run(commandLine); return 0;
                 case "image-mnist": Images.MnistBenchmark.Run(commandLine); return 0;
+                case "image-plain": Images.PlainImageLoopBenchmark.Run(commandLine); return 0;
                 default:
                     Console.Error.WriteLine(Usage);
                     return commandLine.Command is "" or "help" or "--help" ? 0 : 2;
