@@ -162,6 +162,7 @@ namespace Microsoft.ML.Generative
                     GradientClipNorm = _options.GradientClipNorm,
                     EarlyStoppingPatience = _options.EarlyStoppingPatience,
                     MaxTrainingTime = _options.MaxTrainingTime,
+                    ParameterAveragingDecay = _options.WeightAveragingDecay,
                 }, ch, throwIfCanceled);
                 network.eval();
                 return (network, summary);

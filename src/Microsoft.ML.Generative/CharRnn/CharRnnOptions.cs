@@ -96,6 +96,13 @@ namespace Microsoft.ML.Generative
         /// </summary>
         public float WeightDecay { get; set; } = 0.01f;
 
+        /// <summary>
+        /// Keep an exponential moving average of the weights, updated after every optimizer step with this decay (for
+        /// example 0.999, about the last 1,000 steps), and validate and keep the averaged weights instead of the live ones
+        /// (Polyak averaging). Default null: off.
+        /// </summary>
+        public float? WeightAveragingDecay { get; set; }
+
         /// <summary>Clip the global gradient norm to this value (recurrent nets need it); 0 disables. Default 1.</summary>
         public float GradientClipNorm { get; set; } = 1f;
 
@@ -163,6 +170,7 @@ namespace Microsoft.ML.Generative
             Check(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
             Check(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), LearningRateSchedule, "a defined LearningRateSchedule");
             Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, ">= 0");
+            Check(WeightAveragingDecay is null || (WeightAveragingDecay > 0 && WeightAveragingDecay < 1), nameof(WeightAveragingDecay), WeightAveragingDecay, "null or in (0, 1)");
             Check(GradientClipNorm >= 0 && float.IsFinite(GradientClipNorm), nameof(GradientClipNorm), GradientClipNorm, ">= 0");
             Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "in [0, 1)");
             Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, ">= 0");

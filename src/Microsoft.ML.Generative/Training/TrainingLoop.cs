@@ -29,6 +29,7 @@ namespace Microsoft.ML.Generative.Training
             var model = objective.Model;
             var parameters = model.parameters().Where(p => p.requires_grad).ToList();
             using var optimizer = optim.AdamW(parameters, lr: settings.LearningRate, weight_decay: settings.WeightDecay);
+            using var average = settings.ParameterAveragingDecay is double decay ? new ParameterAverage(parameters, decay) : null;
 
             var history = new List<EpochRecord>();
             int bestEpoch = 0, epochsWithoutImprovement = 0, skippedSteps = 0, consecutiveSkipped = 0;
@@ -80,6 +81,7 @@ namespace Microsoft.ML.Generative.Training
                     }
                     consecutiveSkipped = 0;
                     optimizer.step();
+                    average?.Update();
                     lossSum += value * (double)batchItems;
                     items += batchItems;
                 }
@@ -103,23 +105,27 @@ namespace Microsoft.ML.Generative.Training
                 double trainLoss = items > 0 ? lossSum / items : double.NaN;
                 double? validationLoss;
                 model.eval();
-                using (no_grad())
-                using (NewDisposeScope())
-                    validationLoss = objective.ValidationLoss();
-                double monitored = validationLoss ?? trainLoss;
+                bool improved;
+                // With parameter averaging, the averaged weights are the ones validated and kept.
+                using (average?.SwapIn())
+                {
+                    using (no_grad())
+                    using (NewDisposeScope())
+                        validationLoss = objective.ValidationLoss();
+                    double monitored = validationLoss ?? trainLoss;
+                    improved = double.IsFinite(monitored) && (bestLoss is null || monitored < bestLoss.Value);
+                    if (improved)
+                    {
+                        bestLoss = monitored;
+                        bestEpoch = epoch;
+                        epochsWithoutImprovement = 0;
+                        best.Replace(ModelStateSnapshot.Capture(model));
+                    }
+                    else
+                        epochsWithoutImprovement++;
+                }
                 double throughput = items / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
                 history.Add(new EpochRecord(epoch, trainLoss, validationLoss, clock.Elapsed.TotalSeconds, throughput));
-
-                bool improved = double.IsFinite(monitored) && (bestLoss is null || monitored < bestLoss.Value);
-                if (improved)
-                {
-                    bestLoss = monitored;
-                    bestEpoch = epoch;
-                    epochsWithoutImprovement = 0;
-                    best.Replace(ModelStateSnapshot.Capture(model));
-                }
-                else
-                    epochsWithoutImprovement++;
 
                 string validation = validationLoss is double v ? FormattableString.Invariant($", validation loss {v:F4}") : "";
                 channel.InfoInvariant($"Epoch {epoch}/{settings.MaxEpochs}: training loss {trainLoss:F4}{validation}{(improved ? " (best)" : "")}, {throughput:F0} {objective.ItemName}/s, {clock.Elapsed.TotalSeconds:F1}s");

@@ -17,5 +17,10 @@ namespace Microsoft.ML.Generative.Training
         /// steps or time is further along, and training ends (after a validation pass) once the budget is used.
         /// </summary>
         public System.TimeSpan? MaxTrainingTime { get; init; }
+        /// <summary>
+        /// Decay per optimizer step of an exponential moving average of the parameters (<see cref="ParameterAverage"/>);
+        /// null for none. When set, validation, the best-epoch snapshot and so the final model use the averaged weights.
+        /// </summary>
+        public double? ParameterAveragingDecay { get; init; }
     }
 }
