@@ -27,6 +27,9 @@ namespace Microsoft.ML.Generative
         private InputComplexity _complexity; // created when ComplexityScore is first read
         private VBuffer<float> _buffer;
 
+        /// <summary>Bits/dim of the image in batch slot <paramref name="slot"/>: the one definition behind BitsPerDimension, ComplexityScore and TypicalityScore.</summary>
+        private double BitsPerDimensionAt(int slot) => -_logLikelihood[slot] * _bitsPerNat;
+
         public RealNvpImageBatchScorer(RealNvpImageModel model, DataViewRow inputRow, DataViewSchema.Column inputColumn, bool latentActive, int capacity)
             : base(capacity)
         {
@@ -75,17 +78,17 @@ namespace Microsoft.ML.Generative
                 case LogLikelihoodIndex:
                     return (ValueGetter<float>)((ref float v) => v = _logLikelihood[slot()]);
                 case BitsPerDimensionIndex:
-                    return (ValueGetter<float>)((ref float v) => v = (float)(-_logLikelihood[slot()] * _bitsPerNat));
+                    return (ValueGetter<float>)((ref float v) => v = (float)BitsPerDimensionAt(slot()));
                 case ComplexityScoreIndex:
                     return (ValueGetter<float>)((ref float v) =>
                     {
                         int s = slot();
                         _complexity ??= new InputComplexity(_d, _model.Pixels.ModelLevels);
-                        v = (float)(-_logLikelihood[s] * _bitsPerNat - _complexity.BitsPerDimension(_pixels.AsSpan(s * _d, _d)));
+                        v = (float)(BitsPerDimensionAt(s) - _complexity.BitsPerDimension(_pixels.AsSpan(s * _d, _d)));
                     });
                 case TypicalityScoreIndex:
                     if (_model.Typicality is not { } typicality) throw new InvalidOperationException("This model has no typicality reference.");
-                    return (ValueGetter<float>)((ref float v) => v = typicality.Score((float)(-_logLikelihood[slot()] * _bitsPerNat)));
+                    return (ValueGetter<float>)((ref float v) => v = typicality.Score((float)BitsPerDimensionAt(slot())));
                 case LatentIndex:
                     if (!_latentActive) throw new InvalidOperationException("The Latent column was not requested from this cursor.");
                     return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> v) =>
