@@ -13,7 +13,7 @@ namespace Microsoft.ML.Generative
         /// end-of-row symbol standing for the line break, with the hidden state carried across rows (truncated BPTT).
         /// Right for corpora such as tiny-shakespeare. The validation rows are the last ones (the end of the text).
         /// A measured recipe for a corpus of about a million characters on a CPU time budget (docs/BENCHMARKS.md, section 6):
-        /// <see cref="CharRnnCellType.Gru"/>, 2 x 384, <c>BatchSize = 32</c>, <c>Dropout = 0.2</c>, <c>WeightDecay = 0.3</c>, with <c>MaxTrainingTime</c>.
+        /// <see cref="CharRnnCellType.Gru"/>, 2 x 384, <c>BatchSize = 32</c>, <c>WeightDecay = 0.3</c> (the default <c>Dropout = 0.1</c>), with <c>MaxTrainingTime</c>.
         /// </summary>
         Stream,
     }
