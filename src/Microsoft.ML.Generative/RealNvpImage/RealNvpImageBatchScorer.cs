@@ -27,9 +27,6 @@ namespace Microsoft.ML.Generative
         private InputComplexity _complexity; // created when ComplexityScore is first read
         private VBuffer<float> _buffer;
 
-        /// <summary>Bits/dim of the image in batch slot <paramref name="slot"/>: the one definition behind BitsPerDimension, ComplexityScore and TypicalityScore.</summary>
-        private double BitsPerDimensionAt(int slot) => -_logLikelihood[slot] * _bitsPerNat;
-
         public RealNvpImageBatchScorer(RealNvpImageModel model, DataViewRow inputRow, DataViewSchema.Column inputColumn, bool latentActive, int capacity)
             : base(capacity)
         {
@@ -101,5 +98,8 @@ namespace Microsoft.ML.Generative
                     throw new ArgumentOutOfRangeException(nameof(outputIndex));
             }
         }
+
+        /// <summary>Bits/dim of the image in batch slot <paramref name="slot"/>: the one definition behind BitsPerDimension, ComplexityScore and TypicalityScore.</summary>
+        private double BitsPerDimensionAt(int slot) => -_logLikelihood[slot] * _bitsPerNat;
     }
 }
