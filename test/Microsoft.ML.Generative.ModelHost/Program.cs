@@ -10,8 +10,12 @@
 //          ModelHost image <model.zip> <input.txt> <output.bin>      (an image Real NVP pipeline, input column "Pixels")
 // input.txt: one image per line, its pixel values separated by spaces. output.bin: for every row via Transform, then via
 //             PredictionEngine: Score, LogLikelihood, BitsPerDimension, then the Latent values (float32 each).
+//          ModelHost write-fixtures <directory>                       (see FixtureWriter.cs)
 using Microsoft.ML;
 using Microsoft.ML.Data;
+
+if (args.Length == 2 && args[0] == "write-fixtures")
+    return FixtureWriter.Run(args[1]);
 
 if (args.Length == 4 && args[0] == "charrnn")
     return CharRnnHost.Run(args[1], args[2], args[3]);
