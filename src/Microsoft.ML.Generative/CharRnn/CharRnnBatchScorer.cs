@@ -94,7 +94,7 @@ namespace Microsoft.ML.Generative
                     {
                         int s = slot();
                         int hf = _model.Forward.Architecture.HiddenSize;
-                        var editor = VBufferEditor.Create(ref v, _model.EmbeddingSize);
+                        var editor = VBufferEditor.Create(ref v, _model.EmbeddingColumnSize);
                         _forwardHidden.AsSpan(s * hf, hf).CopyTo(editor.Values);
                         if (_backwardHidden != null)
                         {

@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.ML.Data;
 using Microsoft.ML.Generative.Data;
-using Microsoft.ML.Generative.MLNetInternals;
 using Microsoft.ML.Generative.Sequence;
 using Microsoft.ML.Generative.Training;
 using Microsoft.ML.Runtime;
@@ -18,60 +16,35 @@ namespace Microsoft.ML.Generative
     /// per-row log-likelihood, a per-character anomaly score and a hidden-state embedding, and can generate text.
     /// Create it with <c>mlContext.Generative().CharRnn(...)</c>.
     /// </summary>
-    public sealed class CharRnnEstimator : IEstimator<CharRnnTransformer>
+    public sealed class CharRnnEstimator : GenerativeEstimator<CharRnnTransformer>
     {
-        private readonly IHost _host;
         private readonly CharRnnOptions _options;
 
-        internal CharRnnEstimator(IHostEnvironment env, CharRnnOptions options)
-        {
-            _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(CharRnnEstimator));
-            _options = options ?? throw new ArgumentNullException(nameof(options));
-            _options.Validate();
-        }
+        internal CharRnnEstimator(IHostEnvironment env, CharRnnOptions options) : base(env, options, nameof(CharRnnEstimator))
+            => _options = options;
 
-        /// <summary>Checks the input schema shape and returns the output shape: the input plus LogLikelihood, Score, BitsPerCharacter and Embedding.</summary>
-        /// <exception cref="ArgumentOutOfRangeException">The text column is missing or not Text, or the condition column is missing or not a vector of Single.</exception>
-        public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+        private protected override string TrainingTitle => "Training char-RNN";
+
+        private protected override IReadOnlyList<OutputColumn> OutputColumns => CharRnnTransformer.Outputs;
+
+        private protected override void CheckInputShape(SchemaShape inputSchema)
         {
-            string name = _options.TextColumnName;
-            var column = inputSchema.FirstOrDefault(c => c.Name == name);
-            if (column.Name is null)
-                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' was not found. Expected a Text (string) column.");
-            if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType is not TextDataViewType)
-                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' has type {(column.Kind == SchemaShape.Column.VectorKind.Scalar ? "" : "vector of ")}{column.ItemType}; expected Text (string).");
-            if (_options.ConditionColumnName is string conditionName)
-            {
-                var condition = inputSchema.FirstOrDefault(c => c.Name == conditionName);
-                if (condition.Name is null || condition.Kind == SchemaShape.Column.VectorKind.Scalar || condition.ItemType != NumberDataViewType.Single)
-                    throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Condition column '{conditionName}' must exist and be a vector of Single (float).");
-            }
-            return SchemaShapes.With(inputSchema,
-                SchemaShapes.Scalar(CharRnnTransformer.LogLikelihoodColumnName, NumberDataViewType.Single),
-                SchemaShapes.Scalar(CharRnnTransformer.ScoreColumnName, NumberDataViewType.Single),
-                SchemaShapes.Scalar(CharRnnTransformer.BitsPerCharacterColumnName, NumberDataViewType.Single),
-                SchemaShapes.Vector(CharRnnTransformer.EmbeddingColumnName, NumberDataViewType.Single));
+            InputShape.Text(inputSchema, _options.TextColumnName);
+            if (_options.ConditionColumnName is string condition)
+                InputShape.FloatVector(inputSchema, condition, "conditioning values");
         }
 
         /// <summary>
-        /// Trains the model (and the backward model when bidirectional). Progress and validation loss per epoch go to the
-        /// context's log (<c>MLContext.Log</c>); <c>MLContext.CancelExecution()</c> stops training with an
-        /// <see cref="OperationCanceledException"/> and no model.
+        /// Reads the text (and condition) column, builds the vocabulary, and trains the model (and the second model, reading
+        /// the other way, when bidirectional).
         /// </summary>
-        /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
-        /// <exception cref="InvalidOperationException">The data has no rows or no characters, or a condition vector is malformed (the message names the row).</exception>
-        public CharRnnTransformer Fit(IDataView input)
+        private protected override CharRnnTransformer FitCore(IDataView input, FitContext context)
         {
-            if (input is null) throw new ArgumentNullException(nameof(input));
-            using var threads = new TorchThreadsScope(_options.NumberOfThreads);
-            using var ch = _host.Start("Training char-RNN");
-            void ThrowIfCanceled() => HostCancellation.ThrowIfCanceled(_host);
-
-            var device = TorchDevice.Resolve(_options.Device);
-            var (texts, conditions, conditionSize) = TextColumn.Read(input, _options.TextColumnName, _options.ConditionColumnName, ThrowIfCanceled);
+            var ch = context.Channel;
+            var (texts, conditions, conditionSize) = TextColumn.Read(input, _options.TextColumnName, _options.ConditionColumnName, context.ThrowIfCanceled);
             if (texts.Count == 0)
                 throw new InvalidOperationException($"The training data has no rows (column '{_options.TextColumnName}'); expected at least 1.");
-            int seed = _options.Seed ?? _host.Rand.Next();
+            int seed = context.Seed;
 
             var counts = new Dictionary<int, long>();
             foreach (var t in texts) CharVocabulary.Count(t, counts);
@@ -111,18 +84,18 @@ namespace Microsoft.ML.Generative
                 bool lastToFirst = _options.ReadingOrder == CharRnnReadingOrder.LastToFirst;
                 var reversed = lastToFirst || _options.Bidirectional ? ReverseText(encoded, _options.ContextMode) : null;
                 TrainingSummary forwardSummary, backwardSummary = null;
-                (forward, forwardSummary) = Train(architecture, lastToFirst ? reversed : encoded, conditions, conditionSize, seed, device, ch, ThrowIfCanceled,
+                (forward, forwardSummary) = Train(context, architecture, lastToFirst ? reversed : encoded, conditions, conditionSize, seed,
                     lastToFirst ? "last to first" : "forward");
                 if (_options.Bidirectional)
                 {
                     var secondConditions = _options.ContextMode == CharRnnContextMode.Stream ? null : conditions;
                     ch.InfoInvariant($"Training the second model (rows read {(lastToFirst ? "first to last" : "last to first")}) for bidirectional embeddings.");
-                    (backward, backwardSummary) = Train(architecture, lastToFirst ? encoded : reversed, secondConditions, conditionSize, unchecked(seed + 1), device, ch, ThrowIfCanceled,
+                    (backward, backwardSummary) = Train(context, architecture, lastToFirst ? encoded : reversed, secondConditions, conditionSize, unchecked(seed + 1),
                         lastToFirst ? "first to last" : "backward");
                 }
                 ch.InfoInvariant($"Training finished ({forwardSummary.StopReason}); best epoch {forwardSummary.BestEpoch}, loss {forwardSummary.BestLoss:F4} nats/char.");
-                return new CharRnnTransformer(_host, new CharRnnModel(forward, backward, vocabulary, _options.TextColumnName, _options.ConditionColumnName,
-                    _options.ContextMode, _options.ReadingOrder, _options.ScoringBatchSize, forwardSummary, backwardSummary, device));
+                return new CharRnnTransformer(Host, new CharRnnModel(forward, backward, vocabulary, _options.TextColumnName, _options.ConditionColumnName,
+                    _options.ContextMode, _options.ReadingOrder, _options.ScoringBatchSize, forwardSummary, backwardSummary, context.Device));
             }
             catch
             {
@@ -140,31 +113,21 @@ namespace Microsoft.ML.Generative
             return reversed;
         }
 
-        private (CharRnnNetwork network, TrainingSummary summary) Train(CharRnnArchitecture architecture, List<int[]> rows, float[] conditions, int conditionSize,
-            int seed, Device device, IChannel ch, Action throwIfCanceled, string name)
+        /// <summary>
+        /// Builds one network (its initial weights and, for the whole training run, its dropout masks drawn from the global
+        /// generator seeded with <paramref name="seed"/>) and trains it.
+        /// </summary>
+        private (CharRnnNetwork network, TrainingSummary summary) Train(FitContext context, CharRnnArchitecture architecture, List<int[]> rows,
+            float[] conditions, int conditionSize, int seed, string name)
         {
-            // Weight initialisation and dropout draw from TorchSharp's global generator: seed it for the whole run (and
-            // restore it afterwards) so the same seed gives the same model.
-            using var seeded = new SeededGlobalGeneratorScope(seed);
-            var network = new CharRnnNetwork(architecture);
-            if (device.type != DeviceType.CPU) network.to(device);
-            else if (network.UsesStepwiseLstm)
-                ch.WarningInvariant($"This CPU's fused LSTM kernel (oneDNN) gives wrong results for {architecture.EmbeddingSize} inputs and hidden size {architecture.HiddenSize}; the LSTM runs step by step instead (the same model, slower). (On the CPUs measured so far, hidden sizes that are a multiple of 32 avoid this.)");
+            var network = context.Build(seed, () => new CharRnnNetwork(architecture));
+            if (context.Device.type == DeviceType.CPU && network.UsesStepwiseLstm)
+                context.Channel.WarningInvariant($"This CPU's fused LSTM kernel (oneDNN) gives wrong results for {architecture.EmbeddingSize} inputs and hidden size {architecture.HiddenSize}; the LSTM runs step by step instead (the same model, slower). (On the CPUs measured so far, hidden sizes that are a multiple of 32 avoid this.)");
             try
             {
-                using var objective = CreateObjective(network, rows, conditions, conditionSize, seed, ch, name);
-                var summary = TrainingLoop.Run(objective, new TrainingSettings
-                {
-                    MaxEpochs = _options.MaxEpochs,
-                    LearningRate = _options.LearningRate,
-                    FinalLearningRateFraction = _options.LearningRateSchedule == LearningRateSchedule.Cosine ? 0.01 : 1.0,
-                    WeightDecay = _options.WeightDecay,
-                    GradientClipNorm = _options.GradientClipNorm,
-                    EarlyStoppingPatience = _options.EarlyStoppingPatience,
-                    MaxTrainingTime = _options.MaxTrainingTime,
-                    ParameterAveragingDecay = _options.WeightAveragingDecay,
-                }, ch, throwIfCanceled);
-                network.eval();
+                TrainingSummary summary;
+                using (var objective = CreateObjective(network, rows, conditions, conditionSize, seed, context.Channel, name))
+                    summary = context.Train(objective);
                 return (network, summary);
             }
             catch

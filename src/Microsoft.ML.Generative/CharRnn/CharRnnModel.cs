@@ -1,13 +1,16 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.Generative.Data;
+using Microsoft.ML.Generative.Persistence;
 using Microsoft.ML.Generative.Sequence;
-using Microsoft.ML.Generative.Training;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Generative
 {
     /// <summary>Everything a trained char-RNN transformer holds: the network(s), the vocabulary and what ML.NET needs around them.</summary>
-    internal sealed class CharRnnModel : IDisposable
+    internal sealed class CharRnnModel : TrainedModel
     {
         /// <summary>Time steps per network call when scoring: long rows are read in chunks of this many characters.</summary>
         public const int ScoringChunkLength = 512;
@@ -15,6 +18,7 @@ namespace Microsoft.ML.Generative
         public CharRnnModel(CharRnnNetwork forward, CharRnnNetwork backward, CharVocabulary vocabulary, string textColumnName,
             string conditionColumnName, CharRnnContextMode contextMode, CharRnnReadingOrder readingOrder, int scoringBatchSize,
             TrainingSummary trainingSummary, TrainingSummary backwardTrainingSummary, Device device)
+            : base(trainingSummary, scoringBatchSize, device)
         {
             Forward = forward;
             Backward = backward;
@@ -23,12 +27,10 @@ namespace Microsoft.ML.Generative
             ConditionColumnName = conditionColumnName;
             ContextMode = contextMode;
             ReadingOrder = readingOrder;
-            ScoringBatchSize = scoringBatchSize;
-            TrainingSummary = trainingSummary;
             BackwardTrainingSummary = backwardTrainingSummary;
-            Device = device;
             Forward.eval();
             Backward?.eval();
+            OutputColumns = CharRnnTransformer.Outputs.Select(c => c.WithSize(EmbeddingColumnSize)).ToArray();
         }
 
         /// <summary>The model of the rows read in <see cref="ReadingOrder"/>: likelihoods, generation and the first half of the embedding.</summary>
@@ -41,11 +43,9 @@ namespace Microsoft.ML.Generative
         public int ConditionSize => Forward.Architecture.ConditionSize;
         public CharRnnContextMode ContextMode { get; }
         public CharRnnReadingOrder ReadingOrder { get; }
-        public int ScoringBatchSize { get; }
-        public TrainingSummary TrainingSummary { get; }
         public TrainingSummary BackwardTrainingSummary { get; }
-        public Device Device { get; }
-        public int EmbeddingSize => Forward.Architecture.HiddenSize + (Backward?.Architecture.HiddenSize ?? 0);
+        /// <summary>Size of the Embedding column: the top hidden state of each network.</summary>
+        public int EmbeddingColumnSize => Forward.Architecture.HiddenSize + (Backward?.Architecture.HiddenSize ?? 0);
 
         /// <summary>Ids of a text, and how many of its characters were unknown.</summary>
         public int[] Encode(string text, out int unknown)
@@ -65,7 +65,21 @@ namespace Microsoft.ML.Generative
             return ids;
         }
 
-        public void Dispose()
+        public override IModelSerializer Serializer => CharRnnModelSerializer.Instance;
+
+        public override IReadOnlyList<ScoredColumn> OutputColumns { get; }
+
+        public override IReadOnlyList<DataViewSchema.Column> CheckInputSchema(DataViewSchema schema)
+        {
+            var text = TextColumn.Check(schema, TextColumnName);
+            if (ConditionColumnName is null) return new[] { text };
+            return new[] { text, VectorColumn.Check(schema, ConditionColumnName, ConditionSize).column };
+        }
+
+        public override RowBatchScorer CreateScorer(DataViewRow inputRow, IReadOnlyList<DataViewSchema.Column> inputColumns, bool[] activeOutputs, int capacity)
+            => new CharRnnBatchScorer(this, inputRow, inputColumns, capacity, activeOutputs[CharRnnBatchScorer.EmbeddingIndex]);
+
+        public override void Dispose()
         {
             Forward.Dispose();
             Backward?.Dispose();

@@ -1,13 +1,45 @@
 using System;
+using Microsoft.ML.Generative.Sequence;
 
 namespace Microsoft.ML.Generative
 {
     /// <summary>
     /// Options of <see cref="CharRnnEstimator"/>, a character-level recurrent language model
-    /// p(x_1..x_n) = prod_k p(x_k | x_&lt;k). Defaults suit a few thousand to a few million characters on a CPU.
+    /// p(x_1..x_n) = prod_k p(x_k | x_&lt;k). Defaults suit a few thousand to a few million characters on a CPU. The training
+    /// and execution options shared by every family are on <see cref="GenerativeModelOptions"/>; their defaults here:
+    /// MaxEpochs 50, BatchSize 64, LearningRate 3e-3, LearningRateSchedule Cosine, WeightDecay 0.01, GradientClipNorm 1
+    /// (recurrent networks need clipping), ValidationFraction 0.1, EarlyStoppingPatience 5, ScoringBatchSize 256, and no
+    /// time budget or weight averaging.
     /// </summary>
-    public sealed class CharRnnOptions
+    /// <remarks>
+    /// <list type="bullet">
+    /// <item><description>BatchSize counts rows (Rows mode) or parallel text segments (Stream mode). On a CPU, 32 segments of
+    /// 128 characters trained at nearly the characters per second of 64 and so took twice the optimizer steps, which helped
+    /// under a time budget (docs/BENCHMARKS.md, section 6); small data sets (a few thousand rows) need 16 or 32 to get
+    /// enough steps.</description></item>
+    /// <item><description>ValidationFraction holds out a seeded random share of the rows (Rows mode) or the last rows of the
+    /// text (Stream mode).</description></item>
+    /// <item><description>WeightDecay 0.1 and 0.3 were better than the default for a GRU 2 x 384 on a million characters of
+    /// text at 5, 10 and 30 minutes of training, 0.3 most at 30 minutes (docs/BENCHMARKS.md, section 6).</description></item>
+    /// <item><description>The seed also draws the dropout masks: Fit seeds TorchSharp's global generator for the whole run
+    /// and restores it afterwards.</description></item>
+    /// </list>
+    /// </remarks>
+    public sealed class CharRnnOptions : GenerativeModelOptions
     {
+        /// <summary>Creates the options with their defaults.</summary>
+        public CharRnnOptions()
+        {
+            MaxEpochs = 50;
+            BatchSize = 64;
+            LearningRate = 3e-3f;
+            LearningRateSchedule = LearningRateSchedule.Cosine;
+            WeightDecay = 0.01f;
+            GradientClipNorm = 1f;
+            EarlyStoppingPatience = 5;
+            ScoringBatchSize = 256;
+        }
+
         /// <summary>Input column of type Text (string). Missing values are scored as empty rows. Default "Text".</summary>
         public string TextColumnName { get; set; } = "Text";
 
@@ -66,58 +98,10 @@ namespace Microsoft.ML.Generative
         /// </summary>
         public int MaxVocabularySize { get; set; } = 1000;
 
-        // ----- training -----
+        // ----- training (besides the shared options) -----
 
         /// <summary>Characters per training window: gradients flow back at most this far (truncated BPTT). Default 128.</summary>
         public int SequenceLength { get; set; } = 128;
-
-        /// <summary>
-        /// Rows (Rows mode) or parallel text segments (Stream mode) per optimizer step. Default 64. On a CPU, 32 segments
-        /// of 128 characters trained at nearly the characters per second of 64 and so took twice the optimizer steps,
-        /// which helped under a time budget (docs/BENCHMARKS.md, section 6); small data sets (a few thousand rows) need
-        /// 16 or 32 to get enough steps.
-        /// </summary>
-        public int BatchSize { get; set; } = 64;
-
-        /// <summary>Maximum passes over the training text (early stopping or <see cref="MaxTrainingTime"/> may end sooner). Default 50.</summary>
-        public int MaxEpochs { get; set; } = 50;
-
-        /// <summary>
-        /// Wall-clock budget for training, including validation passes; null for none. With a budget the cosine schedule
-        /// follows time (or steps, whichever is further along), and results depend on the machine's speed. Default null.
-        /// </summary>
-        public TimeSpan? MaxTrainingTime { get; set; }
-
-        /// <summary>AdamW learning rate. Default 3e-3.</summary>
-        public float LearningRate { get; set; } = 3e-3f;
-
-        /// <summary>Decay of the learning rate. Default <see cref="Generative.LearningRateSchedule.Cosine"/> (to 1% of it, step by step, over MaxEpochs or MaxTrainingTime).</summary>
-        public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Cosine;
-
-        /// <summary>
-        /// AdamW decoupled weight decay. Default 0.01. 0.1 and 0.3 were better for a GRU 2 x 384 on a million characters
-        /// of text at 5, 10 and 30 minutes of training, 0.3 most at 30 minutes (docs/BENCHMARKS.md, section 6).
-        /// </summary>
-        public float WeightDecay { get; set; } = 0.01f;
-
-        /// <summary>
-        /// Keep an exponential moving average of the weights, updated after every optimizer step with this decay (for
-        /// example 0.999, about the last 1,000 steps), and validate and keep the averaged weights instead of the live ones
-        /// (Polyak averaging). Default null: off.
-        /// </summary>
-        public float? WeightAveragingDecay { get; set; }
-
-        /// <summary>Clip the global gradient norm to this value (recurrent nets need it); 0 disables. Default 1.</summary>
-        public float GradientClipNorm { get; set; } = 1f;
-
-        /// <summary>
-        /// Held out to choose the best epoch and stop early: a seeded random share of the rows (Rows mode) or the last
-        /// rows of the text (Stream mode). 0 monitors the training loss. Default 0.1.
-        /// </summary>
-        public float ValidationFraction { get; set; } = 0.1f;
-
-        /// <summary>Stop after this many epochs without a better validation loss, keeping the best weights; 0 never stops early. Default 5.</summary>
-        public int EarlyStoppingPatience { get; set; } = 5;
 
         /// <summary>Teacher forcing (default) or a scheduled-sampling schedule.</summary>
         public ScheduledSampling ScheduledSampling { get; set; } = ScheduledSampling.TeacherForcing;
@@ -128,27 +112,9 @@ namespace Microsoft.ML.Generative
         /// <summary>Cap on the probability of feeding the model's own sample. Default 0.25.</summary>
         public float MaxSamplingProbability { get; set; } = 0.25f;
 
-        /// <summary>Seed of weight initialisation, dropout, the validation split and shuffling. Default null: drawn from the MLContext's seed.</summary>
-        public int? Seed { get; set; }
-
-        // ----- execution -----
-
-        /// <summary>TorchSharp intra-op threads during Fit (process-wide; restored afterwards). Default null: unchanged.</summary>
-        public int? NumberOfThreads { get; set; }
-
-        /// <summary>"cpu" (default) or "cuda" / "cuda:N" (needs a CUDA build of libtorch in the application).</summary>
-        public string Device { get; set; } = "cpu";
-
-        /// <summary>Rows scored per model call inside a cursor. Default 256.</summary>
-        public int ScoringBatchSize { get; set; } = 256;
-
-        internal void Validate()
+        internal override void Validate()
         {
-            static void Check(bool ok, string name, object value, string expected)
-            {
-                if (!ok) throw new ArgumentOutOfRangeException(name, value, $"CharRnnOptions.{name} must be {expected}.");
-            }
-            if (string.IsNullOrWhiteSpace(TextColumnName)) throw new ArgumentException("CharRnnOptions.TextColumnName must be a column name.", nameof(TextColumnName));
+            CheckColumnName(TextColumnName, nameof(TextColumnName));
             Check(Enum.IsDefined(ContextMode), nameof(ContextMode), ContextMode, "a defined CharRnnContextMode");
             Check(Enum.IsDefined(CellType), nameof(CellType), CellType, "a defined CharRnnCellType");
             Check(NumberOfLayers >= 1, nameof(NumberOfLayers), NumberOfLayers, ">= 1");
@@ -168,23 +134,11 @@ namespace Microsoft.ML.Generative
                 throw new ArgumentException("A conditioning vector belongs to one row: use ContextMode = Rows with InitialState = Condition.", nameof(ContextMode));
             Check(MaxVocabularySize >= 1, nameof(MaxVocabularySize), MaxVocabularySize, ">= 1");
             Check(SequenceLength >= 1, nameof(SequenceLength), SequenceLength, ">= 1");
-            Check(BatchSize >= 1, nameof(BatchSize), BatchSize, ">= 1");
-            Check(MaxEpochs >= 1, nameof(MaxEpochs), MaxEpochs, ">= 1");
-            Check(MaxTrainingTime is null || MaxTrainingTime > TimeSpan.Zero, nameof(MaxTrainingTime), MaxTrainingTime, "null or positive");
-            Check(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
-            Check(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), LearningRateSchedule, "a defined LearningRateSchedule");
-            Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, ">= 0");
-            Check(WeightAveragingDecay is null || (WeightAveragingDecay > 0 && WeightAveragingDecay < 1), nameof(WeightAveragingDecay), WeightAveragingDecay, "null or in (0, 1)");
-            Check(GradientClipNorm >= 0 && float.IsFinite(GradientClipNorm), nameof(GradientClipNorm), GradientClipNorm, ">= 0");
-            Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "in [0, 1)");
-            Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, ">= 0");
             Check(Enum.IsDefined(ScheduledSampling), nameof(ScheduledSampling), ScheduledSampling, "a defined ScheduledSampling");
             Check(SamplingScheduleParameter is null || ScheduledSamplingMath.IsValidParameter(ScheduledSampling, SamplingScheduleParameter.Value),
                 nameof(SamplingScheduleParameter), SamplingScheduleParameter, "null or valid for the schedule (Linear: > 0; Exponential: in (0, 1); InverseSigmoid: >= 1)");
             Check(MaxSamplingProbability >= 0 && MaxSamplingProbability <= 1, nameof(MaxSamplingProbability), MaxSamplingProbability, "in [0, 1]");
-            Check(NumberOfThreads is null || NumberOfThreads >= 1, nameof(NumberOfThreads), NumberOfThreads, "null or >= 1");
-            Check(ScoringBatchSize >= 1, nameof(ScoringBatchSize), ScoringBatchSize, ">= 1");
-            TorchDevice.Parse(Device);
+            base.Validate();
         }
     }
 }

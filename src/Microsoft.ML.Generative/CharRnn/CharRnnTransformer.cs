@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Linq;
 using System.Text;
 using Microsoft.ML.Data;
@@ -7,14 +8,13 @@ using Microsoft.ML.Generative.Data;
 using Microsoft.ML.Generative.MLNetInternals;
 using Microsoft.ML.Generative.Persistence;
 using Microsoft.ML.Generative.Sequence;
-using Microsoft.ML.Generative.Training;
 using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Generative
 {
     /// <summary>
-    /// A trained character-level language model. <see cref="Transform"/> keeps every input column and adds:
+    /// A trained character-level language model. <see cref="GenerativeTransformer.Transform"/> keeps every input column and adds:
     /// <list type="bullet">
     /// <item><description><c>LogLikelihood</c> (float): log p(row) in nats, the sum of log p(x_k | x_&lt;k) over the row's characters and the end-of-row symbol, from the initial state (log p(x_k | x_&gt;k) and the start-of-row symbol when the model reads <see cref="CharRnnReadingOrder.LastToFirst"/>).</description></item>
     /// <item><description><c>Score</c> (float): -LogLikelihood / (characters + 1), the mean negative log-likelihood per character; higher = more unusual. Comparable across rows of different lengths.</description></item>
@@ -27,7 +27,7 @@ namespace Microsoft.ML.Generative
     /// is scored). Long rows are read in chunks, so there is no length limit beyond memory for the text itself.
     /// Rows are scored in batches inside the cursor; Transform is safe to use from several threads at once.
     /// </summary>
-    public sealed class CharRnnTransformer : ITransformer, IDisposable
+    public sealed class CharRnnTransformer : GenerativeTransformer, ILoadableTransformer<CharRnnTransformer>
     {
         /// <summary>Name of the log-likelihood column.</summary>
         public const string LogLikelihoodColumnName = "LogLikelihood";
@@ -38,18 +38,17 @@ namespace Microsoft.ML.Generative
         /// <summary>Name of the hidden-state feature column.</summary>
         public const string EmbeddingColumnName = "Embedding";
 
-        internal const string LoaderSignature = "GenerativeCharRnn";
-        internal const string ModelSignature = "GENCRNN ";
-
-        private readonly IHost _host;
-        private readonly ScoringModel _scoring;
-
-        internal CharRnnTransformer(IHostEnvironment env, CharRnnModel model)
+        /// <summary>The output columns, in order.</summary>
+        internal static readonly OutputColumn[] Outputs =
         {
-            _host = env.Register(nameof(CharRnnTransformer));
-            Model = model;
-            _scoring = new ScoringModel(model);
-        }
+            new OutputColumn(LogLikelihoodColumnName, NumberDataViewType.Single),
+            new OutputColumn(ScoreColumnName, NumberDataViewType.Single),
+            new OutputColumn(BitsPerCharacterColumnName, NumberDataViewType.Single),
+            new OutputColumn(EmbeddingColumnName, NumberDataViewType.Single, IsVector: true),
+        };
+
+        internal CharRnnTransformer(IHostEnvironment env, CharRnnModel model) : base(env, nameof(CharRnnTransformer), model)
+            => Model = model;
 
         internal CharRnnModel Model { get; }
 
@@ -65,35 +64,23 @@ namespace Microsoft.ML.Generative
         /// <summary>The order in which the model reads a row.</summary>
         public CharRnnReadingOrder ReadingOrder => Model.ReadingOrder;
 
-        /// <summary>Size of the <c>Embedding</c> column.</summary>
-        public int EmbeddingSize => Model.EmbeddingSize;
+        /// <summary>
+        /// Size of the <c>Embedding</c> column: the top layer's hidden size (twice that when bidirectional). Not to be
+        /// confused with <see cref="CharRnnOptions.EmbeddingSize"/>, the width of the learned character embedding the
+        /// network reads.
+        /// </summary>
+        public int EmbeddingColumnSize => Model.EmbeddingColumnSize;
+
+        /// <summary>Obsolete: renamed to <see cref="EmbeddingColumnSize"/> (it is the size of the Embedding column, not <see cref="CharRnnOptions.EmbeddingSize"/>).</summary>
+        [Obsolete("Renamed to EmbeddingColumnSize: the size of the Embedding output column (CharRnnOptions.EmbeddingSize is the width of the character embedding the network reads).")]
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public int EmbeddingSize => EmbeddingColumnSize;
 
         /// <summary>The characters the model knows (Unicode scalar values), without the end-of-row and unknown symbols.</summary>
         public IReadOnlyList<string> Vocabulary => Model.Vocabulary.CodePoints.Select(c => new Rune(c).ToString()).ToArray();
 
-        /// <summary>Training history of the (first) model, the one that reads in <see cref="ReadingOrder"/>.</summary>
-        public TrainingSummary TrainingSummary => Model.TrainingSummary;
-
         /// <summary>Training history of the second model (reading the other way) when bidirectional, else null.</summary>
         public TrainingSummary BackwardTrainingSummary => Model.BackwardTrainingSummary;
-
-        /// <summary>Always true: the transformer maps rows one to one.</summary>
-        public bool IsRowToRowMapper => true;
-
-        /// <summary>The input schema plus LogLikelihood, Score, BitsPerCharacter and Embedding.</summary>
-        /// <exception cref="ArgumentOutOfRangeException">The text column (or condition column) is missing or has the wrong type.</exception>
-        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-        {
-            _scoring.CheckInputSchema(inputSchema ?? throw new ArgumentNullException(nameof(inputSchema)));
-            return ScoredSchema.Build(inputSchema, _scoring.OutputColumns);
-        }
-
-        /// <summary>Adds the output columns, lazily: nothing is computed until the result is cursored.</summary>
-        public IDataView Transform(IDataView input) => new BatchScoringDataView(input ?? throw new ArgumentNullException(nameof(input)), _scoring);
-
-        /// <summary>A row-to-row mapper for single predictions (used by PredictionEngine).</summary>
-        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-            => new BatchScoringRowMapper(inputSchema ?? throw new ArgumentNullException(nameof(inputSchema)), _scoring);
 
         /// <summary>
         /// Generates text: reads the start of a row, then <paramref name="prompt"/>, then draws one character at a time.
@@ -118,7 +105,7 @@ namespace Microsoft.ML.Generative
             var ids = Model.InReadingOrder(EncodePrompt(prompt));
             using var scope = NewDisposeScope();
             var conditionTensor = ConditionTensor(condition);
-            using var generator = new Generator((ulong)(seed ?? _host.Rand.Next()), CPU);
+            using var generator = new Generator((ulong)(seed ?? Host.Rand.Next()), CPU);
             string drawn = CharRnnSampler.Generate(Model.Forward, Model.Vocabulary, ids, conditionTensor, maxLength, temperature, topK,
                 stopAtBoundary: Model.ContextMode == CharRnnContextMode.Rows, generator);
             return Model.ReadingOrder == CharRnnReadingOrder.LastToFirst ? string.Concat(drawn.EnumerateRunes().Reverse()) + prompt : prompt + drawn;
@@ -211,41 +198,9 @@ namespace Microsoft.ML.Generative
                     throw new ArgumentException($"Condition value {i} is {condition[i]}; expected a finite number.", nameof(condition));
         }
 
-        void ICanSaveModel.Save(ModelSaveContext ctx)
-            => ModelZipEntry.Save(ctx, ModelZipEntry.Version(ModelSignature, LoaderSignature), CharRnnModelSerializer.Serialize(Model));
+        static IModelSerializer ILoadableTransformer<CharRnnTransformer>.Serializer => CharRnnModelSerializer.Instance;
 
-        /// <summary>Releases the networks' native memory.</summary>
-        public void Dispose() => Model.Dispose();
-
-        /// <summary>Adapts the model to the batching data view and row mapper.</summary>
-        private sealed class ScoringModel : IBatchScoringModel
-        {
-            private readonly CharRnnModel _model;
-
-            public ScoringModel(CharRnnModel model)
-            {
-                _model = model;
-                OutputColumns = new[]
-                {
-                    new ScoredColumn(LogLikelihoodColumnName, NumberDataViewType.Single),
-                    new ScoredColumn(ScoreColumnName, NumberDataViewType.Single),
-                    new ScoredColumn(BitsPerCharacterColumnName, NumberDataViewType.Single),
-                    new ScoredColumn(EmbeddingColumnName, new VectorDataViewType(NumberDataViewType.Single, model.EmbeddingSize)),
-                };
-            }
-
-            public IReadOnlyList<ScoredColumn> OutputColumns { get; }
-            public int ScoringBatchSize => _model.ScoringBatchSize;
-
-            public IReadOnlyList<DataViewSchema.Column> CheckInputSchema(DataViewSchema schema)
-            {
-                var text = TextColumn.Check(schema, _model.TextColumnName);
-                if (_model.ConditionColumnName is null) return new[] { text };
-                return new[] { text, VectorColumn.Check(schema, _model.ConditionColumnName, _model.ConditionSize).column };
-            }
-
-            public RowBatchScorer CreateScorer(DataViewRow inputRow, IReadOnlyList<DataViewSchema.Column> inputColumns, bool[] activeOutputs, int capacity)
-                => new CharRnnBatchScorer(_model, inputRow, inputColumns, capacity, activeOutputs[CharRnnBatchScorer.EmbeddingIndex]);
-        }
+        static CharRnnTransformer ILoadableTransformer<CharRnnTransformer>.Load(IHostEnvironment env, byte[] payload)
+            => new CharRnnTransformer(env, CharRnnModelSerializer.Instance.Deserialize(payload));
     }
 }

@@ -15,7 +15,7 @@ namespace Microsoft.ML.Generative.Flows
     /// (mask [C, H, W], learned scale per channel [1, C, 1, 1]). In both cases the conditioner's output has twice
     /// the size of dimension 1: raw log-scale first, translation second; the log-det sums over every non-batch dimension.
     /// </remarks>
-    public sealed class AffineCoupling : FlowLayer
+    internal sealed class AffineCoupling : FlowLayer
     {
         private readonly Tensor mask;          // b: 1 = passed through (conditions the rest), 0 = transformed
         private readonly Tensor inverse_mask;  // 1 - b

@@ -14,7 +14,7 @@ namespace Microsoft.ML.Generative.Flows
     /// statistics over batch and all spatial positions, as in the paper's image flows; the parameters and buffers
     /// keep their [1, C] shape, and the log-det per row is H*W times the per-channel sum.
     /// </remarks>
-    public sealed class BatchNormFlow : FlowLayer
+    internal sealed class BatchNormFlow : FlowLayer
     {
         private readonly TorchSharp.Modules.Parameter log_gamma;
         private readonly TorchSharp.Modules.Parameter beta;
@@ -96,7 +96,7 @@ namespace Microsoft.ML.Generative.Flows
 
         private (Tensor z, Tensor logDet) ForwardPerChannel(Tensor x)
         {
-            var shape = ChannelShape(x);
+            var shape = ChannelShape(x, log_gamma.shape[1]);
             var (mean, variance) = ChannelStatistics(x, shape);
             var logScale = log_gamma.reshape(shape) - 0.5 * (variance + _epsilon).log();
             var z = (x - mean) * logScale.exp() + beta.reshape(shape);
@@ -105,28 +105,10 @@ namespace Microsoft.ML.Generative.Flows
 
         private (Tensor x, Tensor logDet) InversePerChannel(Tensor z)
         {
-            var shape = ChannelShape(z);
+            var shape = ChannelShape(z, log_gamma.shape[1]);
             var logScale = log_gamma.reshape(shape) - 0.5 * (running_var.reshape(shape) + _epsilon).log();
             var x = (z - beta.reshape(shape)) * (-logScale).exp() + running_mean.reshape(shape);
             return (x, (-logScale.sum() * PositionsPerChannel(z)).expand(z.shape[0]));
-        }
-
-        // [1, C, 1, ..., 1]: broadcasts the per-channel values over a [batch, C, ...] tensor.
-        private long[] ChannelShape(Tensor x)
-        {
-            if (x.shape[1] != log_gamma.shape[1])
-                throw new ArgumentException($"BatchNormFlow over {log_gamma.shape[1]} channels got an input with {x.shape[1]} channels.");
-            var shape = new long[x.dim()];
-            Array.Fill(shape, 1L);
-            shape[1] = x.shape[1];
-            return shape;
-        }
-
-        private static long PositionsPerChannel(Tensor x)
-        {
-            long n = 1;
-            for (int d = 2; d < x.dim(); d++) n *= x.shape[d];
-            return n;
         }
     }
 }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Generative.Flows
 {
     /// <summary>A composition of flow layers: forward applies them in order, inverse in reverse order.</summary>
-    public sealed class FlowSequence : FlowLayer
+    internal sealed class FlowSequence : FlowLayer
     {
         private readonly TorchSharp.Modules.ModuleList<FlowLayer> _layers;
 

@@ -6,22 +6,11 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Generative.Flows
 {
-    /// <summary>Activation used inside coupling conditioners.</summary>
-    public enum ConditionerActivation
-    {
-        /// <summary>max(0, x), as in the Real NVP paper's networks.</summary>
-        Relu,
-        /// <summary>Hyperbolic tangent: smooth, bounded.</summary>
-        Tanh,
-        /// <summary>x * sigmoid(x) (SiLU/swish): smooth, unbounded.</summary>
-        Silu,
-    }
-
     /// <summary>
     /// A multilayer perceptron used as the scale/translation network of a vector coupling layer. Its last layer is
     /// initialised to zero so that every coupling starts as the identity map (stable start of training).
     /// </summary>
-    public sealed class MlpConditioner : nn.Module<Tensor, Tensor>
+    internal sealed class MlpConditioner : nn.Module<Tensor, Tensor>
     {
         private readonly ModuleList<Linear> layers;
         private readonly ConditionerActivation _activation;

@@ -3,7 +3,7 @@ using System;
 namespace Microsoft.ML.Generative.Flows
 {
     /// <summary>Everything needed to rebuild a vector Real NVP network before its weights are loaded.</summary>
-    public sealed record RealNvpArchitecture
+    internal sealed record RealNvpArchitecture
     {
         /// <summary>Number of features (the vector size).</summary>
         public int Features { get; init; }

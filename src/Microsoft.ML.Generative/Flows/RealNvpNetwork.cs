@@ -9,7 +9,7 @@ namespace Microsoft.ML.Generative.Flows
     /// A Real NVP density over vectors: standardisation, then couplings (each followed by the chosen normalisation),
     /// onto a standard normal. log p(x) = log N(f(x); 0, I) + log|det J_f(x)|, exact; sampling is x = f^-1(z).
     /// </summary>
-    public sealed class RealNvpNetwork : nn.Module
+    internal sealed class RealNvpNetwork : nn.Module
     {
         private readonly FlowSequence flow;
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Generative.Flows
 {
     /// <summary>The base distribution of the flows: independent standard normals.</summary>
-    public static class StandardNormal
+    internal static class StandardNormal
     {
         private static readonly double HalfLog2Pi = 0.5 * Math.Log(2 * Math.PI);
 

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Generative.Flows
     /// trainable layers see unit-scale inputs while the log-likelihood stays a density of the original units:
     /// its log-det, -sum(log std), is part of the flow.
     /// </summary>
-    public sealed class StandardizationLayer : FlowLayer
+    internal sealed class StandardizationLayer : FlowLayer
     {
         private readonly Tensor mean;
         private readonly Tensor log_std;

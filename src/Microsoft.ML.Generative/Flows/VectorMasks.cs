@@ -5,7 +5,7 @@ namespace Microsoft.ML.Generative.Flows
     /// feature is transformed; the pattern alternates between parity (even/odd indices) and halves (first/second
     /// half), so every feature is, over the flow, conditioned on features from both halves.
     /// </summary>
-    public static class VectorMasks
+    internal static class VectorMasks
     {
         /// <summary>The mask of the coupling at <paramref name="layerIndex"/> in a flow over <paramref name="features"/> features.</summary>
         public static float[] ForLayer(int layerIndex, int features)

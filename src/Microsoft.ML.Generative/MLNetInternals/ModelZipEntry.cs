@@ -1,4 +1,5 @@
 using System;
+using Microsoft.ML.Generative.Persistence;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Generative.MLNetInternals
@@ -13,27 +14,27 @@ namespace Microsoft.ML.Generative.MLNetInternals
         /// <summary>Name of the stream inside the transformer's zip folder.</summary>
         public const string PayloadStreamName = "Model.bin";
 
-        public static VersionInfo Version(string modelSignature, string loaderSignature) => new VersionInfo(
-            modelSignature: modelSignature,
+        private static VersionInfo Version(IModelSerializer serializer) => new VersionInfo(
+            modelSignature: serializer.ModelSignature,
             verWrittenCur: 0x00010001,
             verReadableCur: 0x00010001,
             verWeCanReadBack: 0x00010001,
-            loaderSignature: loaderSignature,
+            loaderSignature: serializer.LoaderSignature,
             // The simple name, so a zip survives version bumps of this library.
             loaderAssemblyName: typeof(ModelZipEntry).Assembly.GetName().Name);
 
-        public static void Save(ModelSaveContext ctx, VersionInfo version, byte[] payload)
+        public static void Save(ModelSaveContext ctx, IModelSerializer serializer, byte[] payload)
         {
             if (ctx is null) throw new ArgumentNullException(nameof(ctx));
             ctx.CheckAtModel();
-            ctx.SetVersionInfo(version);
+            ctx.SetVersionInfo(Version(serializer));
             ctx.Writer.Write(payload.Length);
             ctx.SaveBinaryStream(PayloadStreamName, w => w.Write(payload));
         }
 
-        public static byte[] Load(ModelLoadContext ctx, VersionInfo version)
+        public static byte[] Load(ModelLoadContext ctx, IModelSerializer serializer)
         {
-            ctx.CheckAtModel(version);
+            ctx.CheckAtModel(Version(serializer));
             int length = ctx.Reader.ReadInt32();
             byte[] payload = null;
             if (!ctx.TryLoadBinaryStream(PayloadStreamName, r => payload = r.ReadBytes(length)))

@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.Generative.Data;
 
 namespace Microsoft.ML.Generative.MLNetInternals
 {
@@ -11,6 +12,9 @@ namespace Microsoft.ML.Generative.MLNetInternals
 
         public static SchemaShape.Column Vector(string name, DataViewType itemType)
             => new SchemaShape.Column(name, SchemaShape.Column.VectorKind.Vector, itemType, isKey: false);
+
+        /// <summary>The shape of a column a model adds.</summary>
+        public static SchemaShape.Column Of(OutputColumn column) => column.IsVector ? Vector(column.Name, column.ItemType) : Scalar(column.Name, column.ItemType);
 
         /// <summary>The input shape with <paramref name="added"/> columns added (replacing same-named ones).</summary>
         public static SchemaShape With(SchemaShape input, params SchemaShape.Column[] added)

@@ -8,7 +8,8 @@ namespace Microsoft.ML.Generative
 {
     /// <summary>
     /// Scores batches of feature vectors with one forward pass of the flow. Outputs, by index:
-    /// 0 Score (-log p), 1 LogLikelihood (log p), 2 Latent (z), 3 PredictedLabel (Score &gt; threshold).
+    /// 0 Score (-log p), 1 LogLikelihood (log p), 2 Latent (z), 3 PredictedLabel (Score &gt; threshold): the order of
+    /// <see cref="RealNvpTransformer.Outputs"/>.
     /// </summary>
     internal sealed class RealNvpBatchScorer : RowBatchScorer
     {

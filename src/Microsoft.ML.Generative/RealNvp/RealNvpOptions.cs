@@ -1,11 +1,33 @@
 using System;
-using Microsoft.ML.Generative.Flows;
 
 namespace Microsoft.ML.Generative
 {
-    /// <summary>Options of <see cref="RealNvpEstimator"/>. Every field has a documented default that works for typical tabular data.</summary>
-    public sealed class RealNvpOptions
+    /// <summary>
+    /// Options of <see cref="RealNvpEstimator"/>. Every option has a documented default that works for typical tabular
+    /// data. The training and execution options shared by every family are on <see cref="GenerativeModelOptions"/>; their
+    /// defaults here: MaxEpochs 200, BatchSize 256, LearningRate 1e-3, LearningRateSchedule Constant, WeightDecay 1e-4,
+    /// GradientClipNorm 10, ValidationFraction 0.1, EarlyStoppingPatience 20, ScoringBatchSize 1024, and no time budget or
+    /// weight averaging.
+    /// </summary>
+    /// <remarks>
+    /// The rows held out by ValidationFraction (a seeded random split) also set <see cref="RealNvpTransformer.Threshold"/>;
+    /// with ValidationFraction 0 the training rows choose the best epoch and set the threshold.
+    /// </remarks>
+    public sealed class RealNvpOptions : GenerativeModelOptions
     {
+        /// <summary>Creates the options with their defaults.</summary>
+        public RealNvpOptions()
+        {
+            MaxEpochs = 200;
+            BatchSize = 256;
+            LearningRate = 1e-3f;
+            LearningRateSchedule = LearningRateSchedule.Constant;
+            WeightDecay = 1e-4f;
+            GradientClipNorm = 10f;
+            EarlyStoppingPatience = 20;
+            ScoringBatchSize = 1024;
+        }
+
         /// <summary>Input column: a vector of Single (float) with a fixed number of features per row. Default "Features".</summary>
         public string FeatureColumnName { get; set; } = "Features";
 
@@ -45,37 +67,7 @@ namespace Microsoft.ML.Generative
         /// </summary>
         public bool StandardizeFeatures { get; set; } = true;
 
-        // ----- training -----
-
-        /// <summary>Maximum number of passes over the training rows. Default 200 (early stopping usually ends sooner).</summary>
-        public int MaxEpochs { get; set; } = 200;
-
-        /// <summary>Rows per optimizer step (smaller training sets use all rows per step). Default 256.</summary>
-        public int BatchSize { get; set; } = 256;
-
-        /// <summary>AdamW learning rate. Default 1e-3.</summary>
-        public float LearningRate { get; set; } = 1e-3f;
-
-        /// <summary>How the learning rate changes over the epochs. Default <see cref="Generative.LearningRateSchedule.Constant"/>.</summary>
-        public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
-
-        /// <summary>AdamW decoupled weight decay. Default 1e-4.</summary>
-        public float WeightDecay { get; set; } = 1e-4f;
-
-        /// <summary>
-        /// Clip the global gradient norm to this value; 0 disables clipping. Default 10. With clipping on, a step whose
-        /// gradient is NaN or infinite is skipped (and counted in <see cref="Training.TrainingSummary.SkippedSteps"/>).
-        /// </summary>
-        public float GradientClipNorm { get; set; } = 10f;
-
-        /// <summary>
-        /// Fraction of the training rows held out (seeded random split) to choose the best epoch, stop early and set
-        /// <see cref="RealNvpTransformer.Threshold"/>. 0 uses training rows for all three. Default 0.1.
-        /// </summary>
-        public float ValidationFraction { get; set; } = 0.1f;
-
-        /// <summary>Stop after this many epochs without a better validation loss, keeping the best weights; 0 never stops early. Default 20.</summary>
-        public int EarlyStoppingPatience { get; set; } = 20;
+        // ----- training (besides the shared options) -----
 
         /// <summary>
         /// Standard deviation of Gaussian noise added to training rows, as a fraction of each feature's standard
@@ -96,57 +88,26 @@ namespace Microsoft.ML.Generative
         /// </summary>
         public float TrimFraction { get; set; }
 
-        /// <summary>Seed of weight initialisation, the validation split, shuffling and training noise. Default null: drawn from the MLContext's seed.</summary>
-        public int? Seed { get; set; }
-
         /// <summary>
         /// Target false-positive rate of <see cref="RealNvpTransformer.Threshold"/>: the threshold is the (1 - rate)
         /// quantile of the held-out training rows' scores, so about this fraction of normal rows get PredictedLabel = true. Default 0.01.
         /// </summary>
         public float AnomalyFalsePositiveRate { get; set; } = 0.01f;
 
-        // ----- execution -----
-
-        /// <summary>
-        /// TorchSharp intra-op threads during Fit (TorchSharp's setting is process-wide; it is restored afterwards).
-        /// Default null: leave the process's setting unchanged.
-        /// </summary>
-        public int? NumberOfThreads { get; set; }
-
-        /// <summary>"cpu" (default) or "cuda" / "cuda:N" to train and score on a GPU (needs a CUDA build of libtorch in the application).</summary>
-        public string Device { get; set; } = "cpu";
-
-        /// <summary>Rows scored per model call inside a cursor. Default 1024.</summary>
-        public int ScoringBatchSize { get; set; } = 1024;
-
         internal int ResolveHiddenLayerSize(int features) => HiddenLayerSize ?? Math.Min(256, Math.Max(64, 8 * features));
 
-        internal void Validate()
+        internal override void Validate()
         {
-            static void Check(bool ok, string name, object value, string expected)
-            {
-                if (!ok) throw new ArgumentOutOfRangeException(name, value, $"RealNvpOptions.{name} must be {expected}.");
-            }
-            if (string.IsNullOrWhiteSpace(FeatureColumnName)) throw new ArgumentException("RealNvpOptions.FeatureColumnName must be a column name.", nameof(FeatureColumnName));
+            CheckColumnName(FeatureColumnName, nameof(FeatureColumnName));
             Check(NumberOfCouplingLayers >= 1, nameof(NumberOfCouplingLayers), NumberOfCouplingLayers, ">= 1");
             Check(HiddenLayerSize is null || HiddenLayerSize >= 1, nameof(HiddenLayerSize), HiddenLayerSize, "null or >= 1");
             Check(NumberOfHiddenLayers >= 1, nameof(NumberOfHiddenLayers), NumberOfHiddenLayers, ">= 1");
             Check(Enum.IsDefined(Activation), nameof(Activation), Activation, "a defined ConditionerActivation");
             Check(Enum.IsDefined(Normalization), nameof(Normalization), Normalization, "a defined FlowNormalization");
-            Check(MaxEpochs >= 1, nameof(MaxEpochs), MaxEpochs, ">= 1");
-            Check(BatchSize >= 1, nameof(BatchSize), BatchSize, ">= 1");
-            Check(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
-            Check(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), LearningRateSchedule, "a defined LearningRateSchedule");
-            Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, ">= 0");
-            Check(GradientClipNorm >= 0 && float.IsFinite(GradientClipNorm), nameof(GradientClipNorm), GradientClipNorm, ">= 0");
-            Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "in [0, 1)");
-            Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, ">= 0");
             Check(TrainingNoise >= 0 && float.IsFinite(TrainingNoise), nameof(TrainingNoise), TrainingNoise, ">= 0");
             Check(TrimFraction >= 0 && TrimFraction < 1, nameof(TrimFraction), TrimFraction, "in [0, 1)");
             Check(AnomalyFalsePositiveRate > 0 && AnomalyFalsePositiveRate < 1, nameof(AnomalyFalsePositiveRate), AnomalyFalsePositiveRate, "in (0, 1)");
-            Check(NumberOfThreads is null || NumberOfThreads >= 1, nameof(NumberOfThreads), NumberOfThreads, "null or >= 1");
-            Check(ScoringBatchSize >= 1, nameof(ScoringBatchSize), ScoringBatchSize, ">= 1");
-            TorchDevice.Parse(Device);
+            base.Validate();
         }
     }
 }

@@ -1,17 +1,15 @@
 using System;
-using System.Collections.Generic;
 using Microsoft.ML.Data;
 using Microsoft.ML.Generative.Data;
 using Microsoft.ML.Generative.MLNetInternals;
 using Microsoft.ML.Generative.Persistence;
-using Microsoft.ML.Generative.Training;
 using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Generative
 {
     /// <summary>
-    /// A trained Real NVP flow. <see cref="Transform"/> keeps every input column and adds:
+    /// A trained Real NVP flow. <see cref="GenerativeTransformer.Transform"/> keeps every input column and adds:
     /// <list type="bullet">
     /// <item><description><c>Score</c> (float): -log p(x) in nats; higher means more anomalous.</description></item>
     /// <item><description><c>LogLikelihood</c> (float): log p(x), an exact log-density in the units of the input features.</description></item>
@@ -23,7 +21,7 @@ namespace Microsoft.ML.Generative
     /// training data that float32 arithmetic overflows inside the flow gets LogLikelihood = -Infinity and
     /// Score = +Infinity (never NaN). Transform is safe to use from several threads at once.
     /// </summary>
-    public sealed class RealNvpTransformer : ITransformer, IDisposable
+    public sealed class RealNvpTransformer : GenerativeTransformer, ILoadableTransformer<RealNvpTransformer>
     {
         /// <summary>Name of the anomaly score column, -log p(x).</summary>
         public const string ScoreColumnName = "Score";
@@ -34,18 +32,17 @@ namespace Microsoft.ML.Generative
         /// <summary>Name of the boolean anomaly flag column, Score &gt; Threshold.</summary>
         public const string PredictedLabelColumnName = "PredictedLabel";
 
-        internal const string LoaderSignature = "GenerativeRealNvp";
-        internal const string ModelSignature = "GENRNVP ";
-
-        private readonly IHost _host;
-        private readonly ScoringModel _scoring;
-
-        internal RealNvpTransformer(IHostEnvironment env, RealNvpModel model)
+        /// <summary>The output columns, in order.</summary>
+        internal static readonly OutputColumn[] Outputs =
         {
-            _host = env.Register(nameof(RealNvpTransformer));
-            Model = model;
-            _scoring = new ScoringModel(model);
-        }
+            new OutputColumn(ScoreColumnName, NumberDataViewType.Single),
+            new OutputColumn(LogLikelihoodColumnName, NumberDataViewType.Single),
+            new OutputColumn(LatentColumnName, NumberDataViewType.Single, IsVector: true),
+            new OutputColumn(PredictedLabelColumnName, BooleanDataViewType.Instance),
+        };
+
+        internal RealNvpTransformer(IHostEnvironment env, RealNvpModel model) : base(env, nameof(RealNvpTransformer), model)
+            => Model = model;
 
         internal RealNvpModel Model { get; }
 
@@ -61,27 +58,6 @@ namespace Microsoft.ML.Generative
         /// </summary>
         public float Threshold => Model.Threshold;
 
-        /// <summary>The training history, the epoch whose weights the model holds, and why training stopped.</summary>
-        public TrainingSummary TrainingSummary => Model.TrainingSummary;
-
-        /// <summary>Always true: the transformer maps rows one to one.</summary>
-        public bool IsRowToRowMapper => true;
-
-        /// <summary>The input schema plus the four output columns.</summary>
-        /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, not a float vector, or of a different size.</exception>
-        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-        {
-            _scoring.CheckInputSchema(inputSchema ?? throw new ArgumentNullException(nameof(inputSchema)));
-            return ScoredSchema.Build(inputSchema, _scoring.OutputColumns);
-        }
-
-        /// <summary>Adds the output columns, lazily: nothing is computed until the result is cursored.</summary>
-        public IDataView Transform(IDataView input) => new BatchScoringDataView(input ?? throw new ArgumentNullException(nameof(input)), _scoring);
-
-        /// <summary>A row-to-row mapper for single predictions (used by PredictionEngine).</summary>
-        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-            => new BatchScoringRowMapper(inputSchema ?? throw new ArgumentNullException(nameof(inputSchema)), _scoring);
-
         /// <summary>
         /// Draws <paramref name="count"/> new rows from the learned density: z ~ N(0, temperature^2 I), x = f^-1(z).
         /// The result has one column, named like the input feature column, in the original (unstandardised) units.
@@ -95,7 +71,7 @@ namespace Microsoft.ML.Generative
             if (!(temperature >= 0) || float.IsInfinity(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be a finite number >= 0.");
             int d = FeatureCount;
             var values = new float[(long)count * d];
-            using var generator = new Generator((ulong)(seed ?? _host.Rand.Next()), CPU);
+            using var generator = new Generator((ulong)(seed ?? Host.Rand.Next()), CPU);
             const int chunk = 4096;
             using (no_grad())
                 for (int start = 0; start < count; start += chunk)
@@ -123,37 +99,9 @@ namespace Microsoft.ML.Generative
             return Model.Network.Decode(z).cpu().data<float>().ToArray();
         }
 
-        void ICanSaveModel.Save(ModelSaveContext ctx)
-            => ModelZipEntry.Save(ctx, ModelZipEntry.Version(ModelSignature, LoaderSignature), RealNvpModelSerializer.Serialize(Model));
+        static IModelSerializer ILoadableTransformer<RealNvpTransformer>.Serializer => RealNvpModelSerializer.Instance;
 
-        /// <summary>Releases the network's native memory.</summary>
-        public void Dispose() => Model.Dispose();
-
-        /// <summary>Adapts the model to the batching data view and row mapper.</summary>
-        private sealed class ScoringModel : IBatchScoringModel
-        {
-            private readonly RealNvpModel _model;
-
-            public ScoringModel(RealNvpModel model)
-            {
-                _model = model;
-                OutputColumns = new[]
-                {
-                    new ScoredColumn(ScoreColumnName, NumberDataViewType.Single),
-                    new ScoredColumn(LogLikelihoodColumnName, NumberDataViewType.Single),
-                    new ScoredColumn(LatentColumnName, new VectorDataViewType(NumberDataViewType.Single, model.Features)),
-                    new ScoredColumn(PredictedLabelColumnName, BooleanDataViewType.Instance),
-                };
-            }
-
-            public IReadOnlyList<ScoredColumn> OutputColumns { get; }
-            public int ScoringBatchSize => _model.ScoringBatchSize;
-
-            public IReadOnlyList<DataViewSchema.Column> CheckInputSchema(DataViewSchema schema)
-                => new[] { VectorColumn.Check(schema, _model.FeatureColumnName, _model.Features).column };
-
-            public RowBatchScorer CreateScorer(DataViewRow inputRow, IReadOnlyList<DataViewSchema.Column> inputColumns, bool[] activeOutputs, int capacity)
-                => new RealNvpBatchScorer(_model, inputRow, inputColumns[0], capacity);
-        }
+        static RealNvpTransformer ILoadableTransformer<RealNvpTransformer>.Load(IHostEnvironment env, byte[] payload)
+            => new RealNvpTransformer(env, RealNvpModelSerializer.Instance.Deserialize(payload));
     }
 }

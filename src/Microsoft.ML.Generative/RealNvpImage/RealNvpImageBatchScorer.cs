@@ -1,6 +1,7 @@
 using System;
 using Microsoft.ML.Data;
 using Microsoft.ML.Generative.Data;
+using Microsoft.ML.Generative.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ namespace Microsoft.ML.Generative
             _pixels = new float[(long)capacity * _d];
             _latent = latentActive ? new float[(long)capacity * _d] : null;
             _logLikelihood = new float[capacity];
-            _bitsPerNat = 1.0 / (_d * Math.Log(2));
+            _bitsPerNat = BitsPerDimension.PerNat(_d);
         }
 
         protected override void ReadInput(int slot, long rowPosition)

@@ -1,12 +1,16 @@
 using System;
-using Microsoft.ML.Generative.Flows;
+using System.ComponentModel;
 using Microsoft.ML.Generative.Flows.Image;
 
 namespace Microsoft.ML.Generative
 {
     /// <summary>
     /// Options of <see cref="RealNvpImageEstimator"/>: the multi-scale Real NVP for images (Dinh et al. 2016, section 3.6).
-    /// <see cref="Channels"/>, <see cref="Height"/> and <see cref="Width"/> must be set; every other field has a documented default.
+    /// <see cref="Channels"/>, <see cref="Height"/> and <see cref="Width"/> must be set; every other option has a documented
+    /// default. The training and execution options shared by every family are on <see cref="GenerativeModelOptions"/>;
+    /// their defaults here: MaxEpochs 50, BatchSize 64 (at least 2), LearningRate 1e-3, LearningRateSchedule Cosine,
+    /// WeightDecay 0, GradientClipNorm 100, ValidationFraction 0.1, EarlyStoppingPatience 5, ScoringBatchSize 256, and no
+    /// time budget or weight averaging.
     /// </summary>
     /// <remarks>
     /// <para>Input: a vector of Single with Channels x Height x Width values per row, in (channel, row, column) order,
@@ -16,9 +20,24 @@ namespace Microsoft.ML.Generative
     /// <para>Which sizes work: every scale but the last squeezes 2x2 pixels into 4 channels, so the height and width it sees
     /// must be even. 28x28 allows up to 3 scales (28, 14, 7), 8x8 up to 4, an odd size only 1. Fit and the estimator's
     /// constructor name the size and the largest number of scales it allows.</para>
+    /// <para>The images held out by ValidationFraction (a seeded random split of the training images) choose the best epoch
+    /// and give the typical bits/dim behind the <c>TypicalityScore</c> column.</para>
     /// </remarks>
-    public sealed class RealNvpImageOptions
+    public sealed class RealNvpImageOptions : GenerativeModelOptions
     {
+        /// <summary>Creates the options with their defaults.</summary>
+        public RealNvpImageOptions()
+        {
+            MaxEpochs = 50;
+            BatchSize = 64;
+            LearningRate = 1e-3f;
+            LearningRateSchedule = LearningRateSchedule.Cosine;
+            WeightDecay = 0f;
+            GradientClipNorm = 100f;
+            EarlyStoppingPatience = 5;
+            ScoringBatchSize = 256;
+        }
+
         /// <summary>Input column: a vector of Single of length Channels x Height x Width. Default "Pixels".</summary>
         public string FeatureColumnName { get; set; } = "Pixels";
 
@@ -72,10 +91,21 @@ namespace Microsoft.ML.Generative
         public bool ConditionerBatchNorm { get; set; }
 
         /// <summary>
-        /// A batch-normalisation flow layer after every coupling, as in the paper: batch statistics while training, the
-        /// saved running averages when scoring (so scores do not depend on the batch). Default false.
+        /// A normalisation flow layer after every coupling, per channel. Default <see cref="FlowNormalization.None"/>.
+        /// <see cref="FlowNormalization.BatchNorm"/> is the paper's choice: batch statistics while training, the saved
+        /// running averages when scoring (so scores do not depend on the batch). <see cref="FlowNormalization.ActNorm"/>
+        /// (Glow) is initialised from training images and then the same map in training and scoring.
         /// </summary>
-        public bool BatchNormLayers { get; set; }
+        public FlowNormalization Normalization { get; set; } = FlowNormalization.None;
+
+        /// <summary>Obsolete: use <see cref="Normalization"/> (true is <see cref="FlowNormalization.BatchNorm"/>, false <see cref="FlowNormalization.None"/>).</summary>
+        [Obsolete("Use Normalization = FlowNormalization.BatchNorm (true) or FlowNormalization.None (false).")]
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public bool BatchNormLayers
+        {
+            get => Normalization == FlowNormalization.BatchNorm;
+            set => Normalization = value ? FlowNormalization.BatchNorm : FlowNormalization.None;
+        }
 
         /// <summary>Activation of the scale/translation networks. Default <see cref="ConditionerActivation.Relu"/>.</summary>
         public ConditionerActivation Activation { get; set; } = ConditionerActivation.Relu;
@@ -85,59 +115,6 @@ namespace Microsoft.ML.Generative
         /// parameters), added to the training loss per dimension. Default 5e-5, the paper's value.
         /// </summary>
         public float ScaleL2 { get; set; } = 5e-5f;
-
-        // ----- training -----
-
-        /// <summary>Maximum number of passes over the training images. Default 50.</summary>
-        public int MaxEpochs { get; set; } = 50;
-
-        /// <summary>
-        /// Wall-clock budget for Fit (training steps and validation passes). Default null: none. When set, the cosine
-        /// schedule runs over the budget and training ends after the epoch in which it is used up, keeping the best
-        /// completed epoch.
-        /// </summary>
-        public TimeSpan? MaxTrainingTime { get; set; }
-
-        /// <summary>Images per optimizer step. Default 64.</summary>
-        public int BatchSize { get; set; } = 64;
-
-        /// <summary>AdamW learning rate. Default 1e-3.</summary>
-        public float LearningRate { get; set; } = 1e-3f;
-
-        /// <summary>How the learning rate changes over training. Default <see cref="Generative.LearningRateSchedule.Cosine"/>.</summary>
-        public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Cosine;
-
-        /// <summary>AdamW decoupled weight decay. Default 0.</summary>
-        public float WeightDecay { get; set; }
-
-        /// <summary>
-        /// Clip the global gradient norm to this value; 0 disables clipping. Default 100. With clipping on, a step whose
-        /// gradient is NaN or infinite is skipped and counted in <see cref="Training.TrainingSummary.SkippedSteps"/>.
-        /// </summary>
-        public float GradientClipNorm { get; set; } = 100f;
-
-        /// <summary>Fraction of the training images held out (seeded random split) to choose the best epoch and stop early. Default 0.1.</summary>
-        public float ValidationFraction { get; set; } = 0.1f;
-
-        /// <summary>Stop after this many epochs without a better validation loss, keeping the best weights; 0 never stops early. Default 5.</summary>
-        public int EarlyStoppingPatience { get; set; } = 5;
-
-        /// <summary>Seed of weight initialisation, the validation split, shuffling and dequantization noise. Default null: drawn from the MLContext's seed.</summary>
-        public int? Seed { get; set; }
-
-        // ----- execution -----
-
-        /// <summary>
-        /// TorchSharp intra-op threads during Fit (process-wide in TorchSharp; restored afterwards). Default null: leave
-        /// the process's setting unchanged.
-        /// </summary>
-        public int? NumberOfThreads { get; set; }
-
-        /// <summary>"cpu" (default) or "cuda" / "cuda:N" to train on a GPU (needs a CUDA build of libtorch in the application).</summary>
-        public string Device { get; set; } = "cpu";
-
-        /// <summary>Images scored per model call inside a cursor. Default 256.</summary>
-        public int ScoringBatchSize { get; set; } = 256;
 
         /// <summary>Number of levels the model sees: 2^NumberOfBits, or PixelLevels.</summary>
         internal int ModelLevels => NumberOfBits is int b ? 1 << b : PixelLevels;
@@ -152,16 +129,21 @@ namespace Microsoft.ML.Generative
             ResidualBlocks = NumberOfResidualBlocks,
             Activation = Activation,
             ConditionerBatchNorm = ConditionerBatchNorm,
-            BatchNormAfterCouplings = BatchNormLayers,
+            Normalization = Normalization,
         };
 
-        internal void Validate()
+        /// <summary>
+        /// The largest <see cref="NumberOfScales"/> an image of <paramref name="height"/> x <paramref name="width"/> pixels
+        /// supports: every scale but the last squeezes 2x2 pixels, so it needs an even height and width (28x28: 3, 8x8: 4,
+        /// any odd size: 1).
+        /// </summary>
+        public static int MaxNumberOfScales(int height, int width) => ImageRealNvpArchitecture.MaxScales(height, width);
+
+        private protected override int MinimumBatchSize => 2;
+
+        internal override void Validate()
         {
-            static void Check(bool ok, string name, object value, string expected)
-            {
-                if (!ok) throw new ArgumentOutOfRangeException(name, value, $"RealNvpImageOptions.{name} must be {expected}.");
-            }
-            if (string.IsNullOrWhiteSpace(FeatureColumnName)) throw new ArgumentException("RealNvpImageOptions.FeatureColumnName must be a column name.", nameof(FeatureColumnName));
+            CheckColumnName(FeatureColumnName, nameof(FeatureColumnName));
             Check(Channels >= 1, nameof(Channels), Channels, ">= 1");
             Check(Height >= 1, nameof(Height), Height, ">= 1 (set it to the images' height)");
             Check(Width >= 1, nameof(Width), Width, ">= 1 (set it to the images' width)");
@@ -175,20 +157,10 @@ namespace Microsoft.ML.Generative
             Check(FeatureMaps >= 16 && FeatureMaps % 16 == 0, nameof(FeatureMaps), FeatureMaps,
                 "a multiple of 16 (16, 32, 48, ...): oneDNN's convolutions with other channel counts give NaN gradients or wrong outputs on some CPUs");
             Check(Enum.IsDefined(Activation), nameof(Activation), Activation, "a defined ConditionerActivation");
+            Check(Enum.IsDefined(Normalization), nameof(Normalization), Normalization, "a defined FlowNormalization");
             Check(ScaleL2 >= 0 && float.IsFinite(ScaleL2), nameof(ScaleL2), ScaleL2, ">= 0");
-            Check(MaxEpochs >= 1, nameof(MaxEpochs), MaxEpochs, ">= 1");
-            Check(MaxTrainingTime is null || MaxTrainingTime > TimeSpan.Zero, nameof(MaxTrainingTime), MaxTrainingTime, "null or positive");
-            Check(BatchSize >= 2, nameof(BatchSize), BatchSize, ">= 2");
-            Check(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
-            Check(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), LearningRateSchedule, "a defined LearningRateSchedule");
-            Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, ">= 0");
-            Check(GradientClipNorm >= 0 && float.IsFinite(GradientClipNorm), nameof(GradientClipNorm), GradientClipNorm, ">= 0");
-            Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "in [0, 1)");
-            Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, ">= 0");
-            Check(NumberOfThreads is null || NumberOfThreads >= 1, nameof(NumberOfThreads), NumberOfThreads, "null or >= 1");
-            Check(ScoringBatchSize >= 1, nameof(ScoringBatchSize), ScoringBatchSize, ">= 1");
+            base.Validate();
             ImageRealNvpArchitecture.EnsureSupported(Channels, Height, Width, NumberOfScales);
-            TorchDevice.Parse(Device);
         }
     }
 }

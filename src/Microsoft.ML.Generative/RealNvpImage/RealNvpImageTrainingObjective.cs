@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Microsoft.ML.Generative.Flows.Image;
+using Microsoft.ML.Generative.Numerics;
 using Microsoft.ML.Generative.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,6 +26,7 @@ namespace Microsoft.ML.Generative
         private readonly Random _shuffle;
         private readonly Generator _noise;
         private readonly Device _device;
+        private readonly int _seed;
         private Tensor _order;
 
         public RealNvpImageTrainingObjective(RealNvpImageNetwork network, float[] train, int trainRows, float[] validation, int validationRows,
@@ -46,14 +48,29 @@ namespace Microsoft.ML.Generative
             _batchSize = Math.Min(batchSize, trainRows);
             int full = trainRows / _batchSize, rest = trainRows % _batchSize;
             BatchesPerEpoch = full + (rest >= 2 ? 1 : 0);
-            _bitsPerNat = 1.0 / (a.Dimensions * Math.Log(2));
+            _bitsPerNat = BitsPerDimension.PerNat(a.Dimensions);
             _scaleL2 = scaleL2;
             _shuffle = new Random(seed);
+            _seed = seed;
         }
 
         public nn.Module Model => _network;
         public int BatchesPerEpoch { get; }
         public string ItemName => "images";
+
+        /// <summary>
+        /// ActNorm layers initialise themselves from the first batch they see in training mode: give them up to 512
+        /// dequantized training images (with noise of their own, so the training draws are the same with any normalisation).
+        /// </summary>
+        public void Initialize()
+        {
+            if (_network.Architecture.Normalization != FlowNormalization.ActNorm) return;
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            using var noise = new Generator((ulong)_seed + 0x2545F491UL, CPU);
+            _network.train();
+            _network.LogLikelihood(_network.Dequantize(_train.narrow(0, 0, Math.Min(512, _train.shape[0])), noise));
+        }
 
         public void StartEpoch(int epoch)
         {

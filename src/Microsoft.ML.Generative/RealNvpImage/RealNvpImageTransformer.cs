@@ -4,15 +4,15 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Generative.Data;
 using Microsoft.ML.Generative.Imaging;
 using Microsoft.ML.Generative.MLNetInternals;
+using Microsoft.ML.Generative.Numerics;
 using Microsoft.ML.Generative.Persistence;
-using Microsoft.ML.Generative.Training;
 using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Generative
 {
     /// <summary>
-    /// A trained image Real NVP. <see cref="Transform"/> keeps every input column and adds:
+    /// A trained image Real NVP. <see cref="GenerativeTransformer.Transform"/> keeps every input column and adds:
     /// <list type="bullet">
     /// <item><description><c>Score</c> (float): -log p(x) in nats; higher means less likely (more unusual).</description></item>
     /// <item><description><c>LogLikelihood</c> (float): log p(x), the exact log-density of the flow at the centre of every
@@ -36,7 +36,7 @@ namespace Microsoft.ML.Generative
     /// in [0, PixelLevels) raises an <see cref="InvalidOperationException"/> naming the column, row and slot. The
     /// usual benchmark figure, bits/dim with random uniform dequantization, is <see cref="EvaluateBitsPerDimension"/>.
     /// </summary>
-    public sealed class RealNvpImageTransformer : ITransformer, IDisposable
+    public sealed class RealNvpImageTransformer : GenerativeTransformer, ILoadableTransformer<RealNvpImageTransformer>
     {
         /// <summary>Name of the score column, -log p(x).</summary>
         public const string ScoreColumnName = "Score";
@@ -51,18 +51,19 @@ namespace Microsoft.ML.Generative
         /// <summary>Name of the typicality column: how far an image's bits/dim is from the typical value, in standard deviations.</summary>
         public const string TypicalityScoreColumnName = "TypicalityScore";
 
-        internal const string LoaderSignature = "GenerativeRealNvpImage";
-        internal const string ModelSignature = "GENRNVPI";
-
-        private readonly IHost _host;
-        private readonly ScoringModel _scoring;
-
-        internal RealNvpImageTransformer(IHostEnvironment env, RealNvpImageModel model)
+        /// <summary>The output columns, in order (a model saved in format 1 has no TypicalityScore).</summary>
+        internal static readonly OutputColumn[] Outputs =
         {
-            _host = env.Register(nameof(RealNvpImageTransformer));
-            Model = model;
-            _scoring = new ScoringModel(model);
-        }
+            new OutputColumn(ScoreColumnName, NumberDataViewType.Single),
+            new OutputColumn(LogLikelihoodColumnName, NumberDataViewType.Single),
+            new OutputColumn(BitsPerDimensionColumnName, NumberDataViewType.Single),
+            new OutputColumn(LatentColumnName, NumberDataViewType.Single, IsVector: true),
+            new OutputColumn(ComplexityScoreColumnName, NumberDataViewType.Single),
+            new OutputColumn(TypicalityScoreColumnName, NumberDataViewType.Single),
+        };
+
+        internal RealNvpImageTransformer(IHostEnvironment env, RealNvpImageModel model) : base(env, nameof(RealNvpImageTransformer), model)
+            => Model = model;
 
         internal RealNvpImageModel Model { get; }
 
@@ -78,8 +79,6 @@ namespace Microsoft.ML.Generative
         public int PixelLevels => Model.Pixels.InputLevels;
         /// <summary>Number of levels the model's density is over (2^NumberOfBits when the images were reduced, else PixelLevels).</summary>
         public int ModelLevels => Model.Pixels.ModelLevels;
-        /// <summary>The training history, the epoch whose weights the model holds, and why training stopped.</summary>
-        public TrainingSummary TrainingSummary => Model.TrainingSummary;
         /// <summary>
         /// Mean and standard deviation of <c>BitsPerDimension</c> over the reference images of <c>TypicalityScore</c>: Fit's
         /// validation images, or its training images when ValidationFraction is 0. Null for a model saved before this
@@ -87,24 +86,6 @@ namespace Microsoft.ML.Generative
         /// </summary>
         public (double Mean, double StandardDeviation)? TypicalBitsPerDimension
             => Model.Typicality is { } t ? (t.MeanBitsPerDimension, t.StandardDeviation) : null;
-
-        /// <summary>Always true: the transformer maps rows one to one.</summary>
-        public bool IsRowToRowMapper => true;
-
-        /// <summary>The input schema plus the output columns (Score, LogLikelihood, BitsPerDimension, Latent, ComplexityScore, TypicalityScore).</summary>
-        /// <exception cref="ArgumentOutOfRangeException">The pixel column is missing, not a float vector, or of a different size.</exception>
-        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-        {
-            _scoring.CheckInputSchema(inputSchema ?? throw new ArgumentNullException(nameof(inputSchema)));
-            return ScoredSchema.Build(inputSchema, _scoring.OutputColumns);
-        }
-
-        /// <summary>Adds the output columns, lazily: nothing is computed until the result is cursored.</summary>
-        public IDataView Transform(IDataView input) => new BatchScoringDataView(input ?? throw new ArgumentNullException(nameof(input)), _scoring);
-
-        /// <summary>A row-to-row mapper for single predictions (used by PredictionEngine).</summary>
-        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-            => new BatchScoringRowMapper(inputSchema ?? throw new ArgumentNullException(nameof(inputSchema)), _scoring);
 
         /// <summary>
         /// Draws <paramref name="count"/> new images: z ~ N(0, temperature^2 I), x = f^-1(z), each pixel rounded down to
@@ -117,7 +98,7 @@ namespace Microsoft.ML.Generative
         {
             if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be >= 0.");
             if (!(temperature >= 0) || float.IsInfinity(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be a finite number >= 0.");
-            using var generator = new Generator((ulong)(seed ?? _host.Rand.Next()), CPU);
+            using var generator = new Generator((ulong)(seed ?? Host.Rand.Next()), CPU);
             var values = new float[(long)count * Model.Dimensions];
             const int chunk = 256;
             using (no_grad())
@@ -200,7 +181,7 @@ namespace Microsoft.ML.Generative
             }
             Flush();
             if (rows == 0) throw new InvalidOperationException($"There are no rows in column '{FeatureColumnName}' to evaluate.");
-            return -total / rows / (d * Math.Log(2));
+            return BitsPerDimension.FromPixelSpaceNats(-total / rows, d);
         }
 
         /// <summary>
@@ -238,11 +219,10 @@ namespace Microsoft.ML.Generative
             else PngFile.WriteRgb(path, width, height, grid);
         }
 
-        void ICanSaveModel.Save(ModelSaveContext ctx)
-            => ModelZipEntry.Save(ctx, ModelZipEntry.Version(ModelSignature, LoaderSignature), RealNvpImageModelSerializer.Serialize(Model));
+        static IModelSerializer ILoadableTransformer<RealNvpImageTransformer>.Serializer => RealNvpImageModelSerializer.Instance;
 
-        /// <summary>Releases the network's native memory.</summary>
-        public void Dispose() => Model.Dispose();
+        static RealNvpImageTransformer ILoadableTransformer<RealNvpImageTransformer>.Load(IHostEnvironment env, byte[] payload)
+            => new RealNvpImageTransformer(env, RealNvpImageModelSerializer.Instance.Deserialize(payload));
 
         private float[] CheckedImage(float[] image, string name)
         {
@@ -268,38 +248,6 @@ namespace Microsoft.ML.Generative
             int offset = startRow * Model.Dimensions;
             for (int i = 0; i < flat.Length; i++)
                 destination[offset + i] = Model.Pixels.ToInput(flat[i]);
-        }
-
-        /// <summary>Adapts the model to the batching data view and row mapper.</summary>
-        private sealed class ScoringModel : IBatchScoringModel
-        {
-            private readonly RealNvpImageModel _model;
-
-            public ScoringModel(RealNvpImageModel model)
-            {
-                _model = model;
-                var columns = new List<ScoredColumn>
-                {
-                    new ScoredColumn(ScoreColumnName, NumberDataViewType.Single),
-                    new ScoredColumn(LogLikelihoodColumnName, NumberDataViewType.Single),
-                    new ScoredColumn(BitsPerDimensionColumnName, NumberDataViewType.Single),
-                    new ScoredColumn(LatentColumnName, new VectorDataViewType(NumberDataViewType.Single, model.Dimensions)),
-                    new ScoredColumn(ComplexityScoreColumnName, NumberDataViewType.Single),
-                };
-                // Last (RealNvpImageBatchScorer.TypicalityScoreIndex); absent for format-1 models, which have no reference.
-                if (model.Typicality is not null)
-                    columns.Add(new ScoredColumn(TypicalityScoreColumnName, NumberDataViewType.Single));
-                OutputColumns = columns;
-            }
-
-            public IReadOnlyList<ScoredColumn> OutputColumns { get; }
-            public int ScoringBatchSize => _model.ScoringBatchSize;
-
-            public IReadOnlyList<DataViewSchema.Column> CheckInputSchema(DataViewSchema schema)
-                => new[] { VectorColumn.Check(schema, _model.FeatureColumnName, _model.Dimensions).column };
-
-            public RowBatchScorer CreateScorer(DataViewRow inputRow, IReadOnlyList<DataViewSchema.Column> inputColumns, bool[] activeOutputs, int capacity)
-                => new RealNvpImageBatchScorer(_model, inputRow, inputColumns[0], activeOutputs[RealNvpImageBatchScorer.LatentIndex], capacity);
         }
     }
 }

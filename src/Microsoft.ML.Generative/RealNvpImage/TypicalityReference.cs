@@ -1,5 +1,6 @@
 using System;
 using Microsoft.ML.Generative.Flows.Image;
+using Microsoft.ML.Generative.Numerics;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Generative
@@ -39,7 +40,7 @@ namespace Microsoft.ML.Generative
         {
             var a = network.Architecture;
             int d = network.Dimensions;
-            double bitsPerNat = 1.0 / (d * Math.Log(2));
+            double bitsPerNat = BitsPerDimension.PerNat(d);
             double sum = 0, sumOfSquares = 0;
             int count = 0;
             using var noGrad = no_grad();

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Generative.Training
+namespace Microsoft.ML.Generative
 {
     /// <summary>One line of the training history.</summary>
     /// <param name="Epoch">1-based epoch number.</param>

@@ -18,6 +18,12 @@ namespace Microsoft.ML.Generative.Training
         /// <summary>Name of the unit counted in throughput reports (rows, characters, ...).</summary>
         string ItemName { get; }
 
+        /// <summary>
+        /// Called once before the first step, in training mode under no_grad: data-dependent initialisation (ActNorm) goes
+        /// here, so that the initial weights the loop keeps as "epoch 0" are the initialised ones.
+        /// </summary>
+        void Initialize() { }
+
         /// <summary>Called before each epoch (reshuffle here).</summary>
         void StartEpoch(int epoch);
 

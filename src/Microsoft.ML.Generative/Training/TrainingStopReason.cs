@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Generative.Training
+namespace Microsoft.ML.Generative
 {
     /// <summary>Why training ended.</summary>
     public enum TrainingStopReason

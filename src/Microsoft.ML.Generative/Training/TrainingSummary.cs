@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Microsoft.ML.Generative.Training
+namespace Microsoft.ML.Generative
 {
     /// <summary>How a Fit went: the per-epoch history, which epoch's weights the model holds, and why it stopped.</summary>
     public sealed class TrainingSummary

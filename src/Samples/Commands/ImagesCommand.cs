@@ -6,8 +6,6 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Generative;
-using Microsoft.ML.Generative.Flows.Image;
-using Microsoft.ML.Generative.Training;
 using Samples.Cli;
 using Samples.Evaluation;
 using Samples.Imaging;
@@ -135,11 +133,12 @@ namespace Samples.Commands
         {
             if (settings.Scales is int scales)
             {
-                if (!ImageRealNvpArchitecture.IsSupported(train.Channels, train.Height, train.Width, scales, out string reason))
-                    throw new UsageException($"--scales {scales}: {reason}");
+                int most = RealNvpImageOptions.MaxNumberOfScales(train.Height, train.Width);
+                if (scales < 1 || scales > most)
+                    throw new UsageException($"--scales {scales}: a {train.Height}x{train.Width} image supports 1 to {most} scales (every scale but the last squeezes 2x2 pixels, which needs an even height and width).");
                 return scales;
             }
-            return Math.Min(ImagesSettings.DefaultScales, ImageRealNvpArchitecture.MaxScales(train.Height, train.Width));
+            return Math.Min(ImagesSettings.DefaultScales, RealNvpImageOptions.MaxNumberOfScales(train.Height, train.Width));
         }
 
         private static void CreateOutputDirectory(string path)

@@ -6,7 +6,6 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Generative;
-using Microsoft.ML.Generative.Training;
 using Samples.Cli;
 using Samples.Reporting;
 using Samples.Text;

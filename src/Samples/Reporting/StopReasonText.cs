@@ -1,5 +1,5 @@
 using System;
-using Microsoft.ML.Generative.Training;
+using Microsoft.ML.Generative;
 
 namespace Samples.Reporting
 {

@@ -43,7 +43,7 @@ internal static class ImageSpeedBenchmark
         {
             Channels = 1, Height = Side, Width = Side, Scales = options.NumberOfScales, FeatureMaps = options.FeatureMaps,
             ResidualBlocks = options.NumberOfResidualBlocks, Activation = options.Activation,
-            ConditionerBatchNorm = options.ConditionerBatchNorm, BatchNormAfterCouplings = options.BatchNormLayers,
+            ConditionerBatchNorm = options.ConditionerBatchNorm, Normalization = options.Normalization,
         };
         double trainingFlopsPerImage = 3 * ForwardConvolutionFlops(architecture);
         double peak = MatmulPeakGflops();

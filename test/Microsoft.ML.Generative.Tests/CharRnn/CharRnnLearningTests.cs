@@ -113,7 +113,7 @@ public class CharRnnLearningTests
         options.InitialState = CharRnnInitialState.Learned;
         var data = Load(ml, LogLines(120, 4));
         using var model = ml.Generative().CharRnn(options).Fit(data);
-        Assert.Equal(48, model.EmbeddingSize);
+        Assert.Equal(48, model.EmbeddingColumnSize);
         Assert.NotNull(model.BackwardTrainingSummary);
         var p = ml.Data.CreateEnumerable<TextPrediction>(model.Transform(Load(ml, new[] { "INFO job 1234", "4321 boj OFNI" })), false).ToList();
         Assert.Equal(48, p[0].Embedding.Length);
@@ -121,7 +121,7 @@ public class CharRnnLearningTests
         Assert.NotEqual(p[0].Embedding.Take(24), p[0].Embedding.Skip(24));
         var forwardOnly = ml.Generative().CharRnn(Tiny(3)).Fit(data);
         Assert.Null(forwardOnly.BackwardTrainingSummary);
-        Assert.Equal(24, forwardOnly.EmbeddingSize);
+        Assert.Equal(24, forwardOnly.EmbeddingColumnSize);
     }
 
     [Fact]

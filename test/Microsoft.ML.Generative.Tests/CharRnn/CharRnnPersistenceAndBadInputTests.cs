@@ -87,29 +87,29 @@ public class CharRnnPersistenceAndBadInputTests : IClassFixture<CharRnnFixture>,
     [Fact]
     public void DamagedOrFutureModelsAreRejectedClearly()
     {
-        byte[] saved = CharRnnModelSerializer.Serialize(_f.Model.Model);
+        byte[] saved = CharRnnModelSerializer.Instance.Serialize(_f.Model.Model);
         var truncated = saved.Take(saved.Length - 100).ToArray();
-        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => CharRnnModelSerializer.Deserialize(truncated)).Message);
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => CharRnnModelSerializer.Instance.Deserialize(truncated)).Message);
         var corrupted = (byte[])saved.Clone();
         corrupted[^50] ^= 0xFF;
-        Assert.Contains("checksum", Assert.Throws<InvalidDataException>(() => CharRnnModelSerializer.Deserialize(corrupted)).Message);
+        Assert.Contains("checksum", Assert.Throws<InvalidDataException>(() => CharRnnModelSerializer.Instance.Deserialize(corrupted)).Message);
         var future = (byte[])saved.Clone();
-        BitConverter.GetBytes(CharRnnModelSerializer.FormatVersion + 1).CopyTo(future, ModelContainer.FormatVersionOffset);
-        Assert.Contains("newer version", Assert.Throws<NotSupportedException>(() => CharRnnModelSerializer.Deserialize(future)).Message);
-        Assert.Contains("'CharRnn'", Assert.Throws<InvalidDataException>(() => RealNvpModelSerializer.Deserialize(saved)).Message);
+        BitConverter.GetBytes(CharRnnModelSerializer.Instance.CurrentVersion + 1).CopyTo(future, ModelContainer.FormatVersionOffset);
+        Assert.Contains("newer version", Assert.Throws<NotSupportedException>(() => CharRnnModelSerializer.Instance.Deserialize(future)).Message);
+        Assert.Contains("'CharRnn'", Assert.Throws<InvalidDataException>(() => RealNvpModelSerializer.Instance.Deserialize(saved)).Message);
     }
 
     [Fact]
     public void AFormat1ModelStillLoadsAndReadsFirstToLast()
     {
         // Format 1 (before ReadingOrder) is format 2 without the trailing reading order.
-        var (body, version) = ModelContainer.Unwrap(CharRnnModelSerializer.Serialize(_f.Model.Model), CharRnnModelSerializer.Kind, CharRnnModelSerializer.FormatVersion);
+        var (body, version) = ModelContainer.Unwrap(CharRnnModelSerializer.Instance.Serialize(_f.Model.Model), CharRnnModelSerializer.Instance.Kind, CharRnnModelSerializer.Instance.CurrentVersion);
         Assert.Equal(2, version);
-        var format1 = ModelContainer.Wrap(CharRnnModelSerializer.Kind, 1, body[..^sizeof(int)]);
-        using var model = CharRnnModelSerializer.Deserialize(format1);
+        var format1 = ModelContainer.Wrap(CharRnnModelSerializer.Instance.Kind, 1, body[..^sizeof(int)]);
+        using var model = CharRnnModelSerializer.Instance.Deserialize(format1);
         Assert.Equal(CharRnnReadingOrder.FirstToLast, model.ReadingOrder);
         var expected = _f.Model.ScoreCharacters(_f.TestLines[0]).Select(c => c.LogProbability);
-        using var loaded = new CharRnnTransformer(_f.Ml, CharRnnModelSerializer.Deserialize(format1));
+        using var loaded = new CharRnnTransformer(_f.Ml, CharRnnModelSerializer.Instance.Deserialize(format1));
         Assert.Equal(expected, loaded.ScoreCharacters(_f.TestLines[0]).Select(c => c.LogProbability));
     }
 

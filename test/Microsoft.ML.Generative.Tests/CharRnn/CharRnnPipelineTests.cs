@@ -24,7 +24,7 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
         Assert.Equal(NumberDataViewType.Single, schema["BitsPerCharacter"].Type);
         var embedding = Assert.IsType<VectorDataViewType>(schema["Embedding"].Type);
         Assert.Equal(48, embedding.Size);
-        Assert.Equal(48, _f.Model.EmbeddingSize);
+        Assert.Equal(48, _f.Model.EmbeddingColumnSize);
         Assert.Equal(TextDataViewType.Instance, schema["Text"].Type);
     }
 

@@ -366,15 +366,36 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
     public void AFormat1ModelStillLoadsAndScoresWithoutTheTypicalityColumn()
     {
         // Format 1 is format 2 without the trailing typicality reference (a flag, two doubles and a count).
-        var (body, version) = ModelContainer.Unwrap(RealNvpImageModelSerializer.Serialize(_f.Model.Model),
-            RealNvpImageModelSerializer.Kind, RealNvpImageModelSerializer.FormatVersion);
-        Assert.Equal(2, version);
-        var format1 = ModelContainer.Wrap(RealNvpImageModelSerializer.Kind, 1, body[..^(1 + 8 + 8 + 4)]);
-        using var loaded = new RealNvpImageTransformer(_f.Ml, RealNvpImageModelSerializer.Deserialize(format1));
+        var format1 = ModelContainer.Wrap(RealNvpImageModelSerializer.Instance.Kind, 1, Format2Body()[..^(1 + 8 + 8 + 4)]);
+        using var loaded = new RealNvpImageTransformer(_f.Ml, RealNvpImageModelSerializer.Instance.Deserialize(format1));
         Assert.Null(loaded.TypicalBitsPerDimension);
         var scored = loaded.Transform(Load(_f.Ml, _f.TestRows));
         Assert.Null(scored.Schema.GetColumnOrNull("TypicalityScore"));
         Assert.Equal(Predictions(_f.Model, _f.Ml, _f.TestRows).Select(p => p.Score), scored.GetColumn<float>("Score"));
+    }
+
+    [Fact]
+    public void AFormat2ModelStillLoadsAndScoresTheSame()
+    {
+        var format2 = ModelContainer.Wrap(RealNvpImageModelSerializer.Instance.Kind, 2, Format2Body());
+        using var loaded = new RealNvpImageTransformer(_f.Ml, RealNvpImageModelSerializer.Instance.Deserialize(format2));
+        Assert.Equal(_f.Model.TypicalBitsPerDimension, loaded.TypicalBitsPerDimension);
+        Assert.Equal(Predictions(_f.Model, _f.Ml, _f.TestRows).Select(p => p.TypicalityScore), Predictions(loaded, _f.Ml, _f.TestRows).Select(p => p.TypicalityScore));
+    }
+
+    /// <summary>
+    /// The fixture's model in format 2: format 3 stores the normalisation after the couplings as an int32 (after 7 int32
+    /// architecture fields and the conditioner batch-norm flag), where format 2 stored a "batch norm" flag.
+    /// </summary>
+    private byte[] Format2Body()
+    {
+        var (body, version) = ModelContainer.Unwrap(RealNvpImageModelSerializer.Instance.Serialize(_f.Model.Model),
+            RealNvpImageModelSerializer.Instance.Kind, RealNvpImageModelSerializer.Instance.CurrentVersion);
+        Assert.Equal(3, version);
+        const int offset = 7 * sizeof(int) + 1;
+        var normalization = (FlowNormalization)BitConverter.ToInt32(body, offset);
+        Assert.NotEqual(FlowNormalization.ActNorm, normalization); // format 2 could not hold it
+        return body[..offset].Append(normalization == FlowNormalization.BatchNorm ? (byte)1 : (byte)0).Concat(body[(offset + sizeof(int))..]).ToArray();
     }
 
     private sealed class FloatTolerance : IEqualityComparer<float>

@@ -12,13 +12,13 @@ public class ThresholdTests
     [InlineData(0.99, 2.326347874)]
     [InlineData(0.001, -3.090232306)]
     public void StandardNormalQuantileIsAccurate(double p, double expected)
-        => Assert.Equal(expected, RealNvpEstimator.StandardNormalQuantile(p), 6);
+        => Assert.Equal(expected, Quantile.StandardNormal(p), 6);
 
     [Fact]
     public void QuantileInterpolatesLinearly()
     {
-        Assert.Equal(2.5f, RealNvpEstimator.Quantile(new[] { 4f, 1f, 3f, 2f }, 0.5));
-        Assert.Equal(4f, RealNvpEstimator.Quantile(new[] { 4f, 1f, 3f, 2f }, 1.0));
+        Assert.Equal(2.5f, Quantile.Of(new[] { 4f, 1f, 3f, 2f }, 0.5));
+        Assert.Equal(4f, Quantile.Of(new[] { 4f, 1f, 3f, 2f }, 1.0));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Generative.Flows.Image
     /// passed through unchanged and conditions the coupling; an entry of 0 is transformed. Parity 0 and parity 1
     /// are complements, so two consecutive couplings with alternating parity transform every entry.
     /// </summary>
-    public static class ImageMasks
+    internal static class ImageMasks
     {
         /// <summary>
         /// The checkerboard mask b[c, i, j] = 1 where (i + j) % 2 == <paramref name="parity"/>, the same in every channel.

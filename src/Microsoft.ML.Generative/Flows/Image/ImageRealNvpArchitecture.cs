@@ -8,7 +8,7 @@ namespace Microsoft.ML.Generative.Flows.Image
     /// are loaded, and the rules for which image sizes it supports. The defaults are those of <c>RealNvpImageOptions</c>,
     /// so a network built from either starts out the same.
     /// </summary>
-    public sealed record ImageRealNvpArchitecture
+    internal sealed record ImageRealNvpArchitecture
     {
         /// <summary>Channels of the input images (1 for grey, 3 for colour).</summary>
         public int Channels { get; init; } = 1;
@@ -27,10 +27,11 @@ namespace Microsoft.ML.Generative.Flows.Image
         /// <summary>BatchNorm2d inside the conditioners, as in the paper; off by default. It changes only the conditioners, never the exactness of the flow.</summary>
         public bool ConditionerBatchNorm { get; init; }
         /// <summary>
-        /// A <see cref="BatchNormFlow"/> after every coupling, as in the paper. Off by default: it makes scoring in
-        /// training mode depend on the batch, and the density differ between training and evaluation mode.
+        /// The normalisation layer after every coupling, per channel: none (the default), a <see cref="BatchNormFlow"/> as in
+        /// the paper (scoring in training mode then depends on the batch, and the density differs between training and
+        /// evaluation mode), or an <see cref="ActNorm"/>.
         /// </summary>
-        public bool BatchNormAfterCouplings { get; init; }
+        public FlowNormalization Normalization { get; init; } = FlowNormalization.None;
         /// <summary>Bound each coupling's log-scale with a learned per-channel tanh (see <see cref="AffineCoupling"/>).</summary>
         public bool BoundLogScale { get; init; } = true;
 
@@ -46,6 +47,7 @@ namespace Microsoft.ML.Generative.Flows.Image
                     $"must be a multiple of {ResNetConditioner.MinimumConvolutionChannels} (16, 32, 48, ...): oneDNN's convolutions with other channel counts give NaN gradients or wrong outputs on some CPUs.");
             if (ResidualBlocks < 0) throw new ArgumentOutOfRangeException(nameof(ResidualBlocks), ResidualBlocks, "must be >= 0.");
             if (!Enum.IsDefined(Activation)) throw new ArgumentOutOfRangeException(nameof(Activation));
+            if (!Enum.IsDefined(Normalization)) throw new ArgumentOutOfRangeException(nameof(Normalization));
         }
 
         /// <summary>

@@ -14,12 +14,12 @@ namespace Microsoft.ML.Generative.Flows.Image
     /// scaling, so a flow that starts with this layer gives a density over [0, K)^D in pixel units. Each integer
     /// pixel value x owns the unit-width bin [x, x + 1), so the density of a dequantized value v = x + u (u ~ U[0,1)^D)
     /// is directly comparable with a probability of the discrete image: E_u[log p(x + u)] &lt;= log P(x) (uniform
-    /// dequantization; Theis et al. 2016). <see cref="BitsPerDimension"/> converts it to bits per dimension.</para>
+    /// dequantization; Theis et al. 2016). <see cref="Numerics.BitsPerDimension"/> converts it to bits per dimension.</para>
     /// <para>The noise is the caller's: <see cref="FlowLayer.Forward"/> takes already-dequantized values, and
     /// <see cref="Dequantize"/> adds U[0,1) noise from a given generator. alpha keeps p away from 0 and 1, where the
     /// logit is infinite; values outside [0, K) are not checked and give p outside (alpha, 1 - alpha).</para>
     /// </remarks>
-    public sealed class LogitPreprocessing : FlowLayer
+    internal sealed class LogitPreprocessing : FlowLayer
     {
         private readonly int _levels;
         private readonly double _alpha;

@@ -14,7 +14,7 @@ namespace Microsoft.ML.Generative.Flows.Image
     /// <para>Every scale but the last: 3 checkerboard couplings (parity 0, 1, 0), a squeeze (4x the channels, half the
     /// height and width), 3 channel-wise couplings (parity 0, 1, 0), then the second half of the channels is factored
     /// out as latents and the first half goes on to the next scale. The last scale: 4 checkerboard couplings
-    /// (parity 0, 1, 0, 1). Optionally a <see cref="BatchNormFlow"/> follows every coupling.</para>
+    /// (parity 0, 1, 0, 1). Optionally a normalisation layer (<see cref="BatchNormFlow"/> or <see cref="ActNorm"/>, per channel) follows every coupling.</para>
     /// <para>Latent order: the block factored out at scale 1, then at scale 2, ..., then the output of the last scale;
     /// each block flattened in (channel, row, column) order. <see cref="ImageRealNvpArchitecture.LatentShapes"/> gives
     /// the block shapes and <see cref="SplitLatents"/> cuts a latent vector into them. With C x H x W = 1x8x8 and 3
@@ -22,7 +22,7 @@ namespace Microsoft.ML.Generative.Flows.Image
     /// <para>A conditioner with its output convolution at zero makes its coupling the identity, so a new flow is a fixed
     /// permutation of the pixels (squeezes and splits) with log-det 0.</para>
     /// </remarks>
-    public sealed class MultiScaleRealNvp : FlowLayer
+    internal sealed class MultiScaleRealNvp : FlowLayer
     {
         private readonly TorchSharp.Modules.ModuleList<FlowSequence> scales;   // all scales but the last, each up to its factor-out
         private readonly FlowSequence last_scale;
@@ -71,8 +71,11 @@ namespace Microsoft.ML.Generative.Flows.Image
             var conditioner = new ResNetConditioner(channels, 2 * channels, a.FeatureMaps, a.ResidualBlocks, a.Activation,
                 a.ConditionerBatchNorm, checkerboard ? ImageMasks.Plane(mask) : null);
             layers.Add(new AffineCoupling(mask, conditioner, a.BoundLogScale));
-            if (a.BatchNormAfterCouplings)
-                layers.Add(new BatchNormFlow(channels));
+            switch (a.Normalization)
+            {
+                case FlowNormalization.BatchNorm: layers.Add(new BatchNormFlow(channels)); break;
+                case FlowNormalization.ActNorm: layers.Add(new ActNorm(channels)); break;
+            }
         }
 
         /// <summary>Images [batch, C, H, W] to latents [batch, C*H*W] (order: see the remarks) and log|det J| per row.</summary>

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Generative.Flows.Image
     /// flow (<see cref="MultiScaleRealNvp"/>), onto independent standard normals. log p(v) is an exact log-density of
     /// dequantized pixels v in [0, K)^D, in pixel units, so that -log p / (D ln 2) is bits per dimension.
     /// </summary>
-    public sealed class RealNvpImageNetwork : nn.Module
+    internal sealed class RealNvpImageNetwork : nn.Module
     {
         private readonly LogitPreprocessing preprocessing;
         private readonly MultiScaleRealNvp flow;

@@ -24,7 +24,7 @@ namespace Microsoft.ML.Generative.Flows.Image
     /// convolution cannot otherwise tell which pixels it is meant to predict. Channel-wise couplings pass none: their
     /// mask is constant over space and says nothing a convolution could use.</para>
     /// </remarks>
-    public sealed class ResNetConditioner : nn.Module<Tensor, Tensor>
+    internal sealed class ResNetConditioner : nn.Module<Tensor, Tensor>
     {
         /// <summary>The smallest number of output channels any convolution here is given, and the multiple that channel counts above it are rounded to (see the remarks).</summary>
         public const int MinimumConvolutionChannels = 16;

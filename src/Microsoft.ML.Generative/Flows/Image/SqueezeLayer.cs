@@ -12,7 +12,7 @@ namespace Microsoft.ML.Generative.Flows.Image
     /// Layout: input pixel (c, 2i + di, 2j + dj) goes to output channel 4c + 2di + dj at position (i, j); the four
     /// pixels of a block keep raster order (top-left, top-right, bottom-left, bottom-right).
     /// </remarks>
-    public sealed class SqueezeLayer : FlowLayer
+    internal sealed class SqueezeLayer : FlowLayer
     {
         /// <summary>Creates the (parameter-free) layer.</summary>
         public SqueezeLayer() : base(nameof(SqueezeLayer)) { }

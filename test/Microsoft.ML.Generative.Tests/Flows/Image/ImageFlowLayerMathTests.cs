@@ -69,7 +69,7 @@ public class ImageFlowLayerMathTests
     private static MultiScaleRealNvp MultiScale(int c, int h, int w, int scales, bool batchNormFlow) => new(new ImageRealNvpArchitecture
     {
         Channels = c, Height = h, Width = w, Scales = scales, FeatureMaps = 16, ResidualBlocks = 1,
-        ConditionerBatchNorm = true, BatchNormAfterCouplings = batchNormFlow, Activation = ConditionerActivation.Silu,
+        ConditionerBatchNorm = true, Normalization = batchNormFlow ? FlowNormalization.BatchNorm : FlowNormalization.None, Activation = ConditionerActivation.Silu,
     });
 
     private static Tensor Input(string kind, long batch, ScalarType dtype, Generator g, double realScale = 1.5)

@@ -140,7 +140,7 @@ public class MultiScaleRealNvpTests
     [InlineData(3, 8, 8, 3, true)]
     public void RoundTripOnRealisticSizesIsExactToFloat32Precision(int c, int h, int w, int scales, bool batchNormFlow)
     {
-        using var flow = new MultiScaleRealNvp(Small(c, h, w, scales) with { BatchNormAfterCouplings = batchNormFlow });
+        using var flow = new MultiScaleRealNvp(Small(c, h, w, scales) with { Normalization = batchNormFlow ? FlowNormalization.BatchNorm : FlowNormalization.None });
         ImageTestModules.Randomize(flow, seed: c + h);
         flow.eval();
         using var scope = NewDisposeScope();
