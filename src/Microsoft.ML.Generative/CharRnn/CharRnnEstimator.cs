@@ -20,12 +20,8 @@ namespace Microsoft.ML.Generative
     {
         private readonly CharRnnOptions _options;
 
-        internal CharRnnEstimator(IHostEnvironment env, CharRnnOptions options) : base(env, options, nameof(CharRnnEstimator))
+        internal CharRnnEstimator(IHostEnvironment env, CharRnnOptions options) : base(env, options, "Training char-RNN", CharRnnTransformer.Outputs)
             => _options = options;
-
-        private protected override string TrainingTitle => "Training char-RNN";
-
-        private protected override IReadOnlyList<OutputColumn> OutputColumns => CharRnnTransformer.Outputs;
 
         private protected override void CheckInputShape(SchemaShape inputSchema)
         {

@@ -18,10 +18,7 @@ namespace Microsoft.ML.Generative
 
         public static readonly CharRnnModelSerializer Instance = new CharRnnModelSerializer();
 
-        public override string Kind => "CharRnn";
-        public override int CurrentVersion => 2;
-        public override string ModelSignature => "GENCRNN ";
-        public override string LoaderSignature => LoaderSignatureName;
+        private CharRnnModelSerializer() : base(kind: "CharRnn", currentVersion: 2, modelSignature: "GENCRNN ", loaderSignature: LoaderSignatureName) { }
 
         protected override void Write(BinaryWriter w, CharRnnModel model)
         {

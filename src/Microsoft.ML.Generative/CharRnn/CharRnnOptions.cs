@@ -29,15 +29,9 @@ namespace Microsoft.ML.Generative
     {
         /// <summary>Creates the options with their defaults.</summary>
         public CharRnnOptions()
+            : base(maxEpochs: 50, batchSize: 64, learningRate: 3e-3f, learningRateSchedule: LearningRateSchedule.Cosine,
+                weightDecay: 0.01f, gradientClipNorm: 1f, earlyStoppingPatience: 5, scoringBatchSize: 256)
         {
-            MaxEpochs = 50;
-            BatchSize = 64;
-            LearningRate = 3e-3f;
-            LearningRateSchedule = LearningRateSchedule.Cosine;
-            WeightDecay = 0.01f;
-            GradientClipNorm = 1f;
-            EarlyStoppingPatience = 5;
-            ScoringBatchSize = 256;
         }
 
         /// <summary>Input column of type Text (string). Missing values are scored as empty rows. Default "Text".</summary>

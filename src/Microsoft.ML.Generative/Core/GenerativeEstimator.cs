@@ -18,13 +18,21 @@ namespace Microsoft.ML.Generative
     public abstract class GenerativeEstimator<TTransformer> : IEstimator<TTransformer> where TTransformer : GenerativeTransformer
     {
         private readonly GenerativeModelOptions _options;
+        private readonly string _trainingTitle;
+        private readonly IReadOnlyList<OutputColumn> _outputColumns;
 
         /// <summary>Only this library's model families derive from the shared estimator.</summary>
-        private protected GenerativeEstimator(IHostEnvironment env, GenerativeModelOptions options, string name)
+        /// <param name="env">The ML.NET environment.</param>
+        /// <param name="options">The family's options; validated here.</param>
+        /// <param name="trainingTitle">The name of Fit's channel in the log ("Training Real NVP").</param>
+        /// <param name="outputColumns">The columns the trained model adds.</param>
+        private protected GenerativeEstimator(IHostEnvironment env, GenerativeModelOptions options, string trainingTitle, IReadOnlyList<OutputColumn> outputColumns)
         {
-            Host = (env ?? throw new ArgumentNullException(nameof(env))).Register(name);
+            Host = (env ?? throw new ArgumentNullException(nameof(env))).Register(GetType().Name);
             _options = options ?? throw new ArgumentNullException(nameof(options));
             _options.Validate();
+            _trainingTitle = trainingTitle;
+            _outputColumns = outputColumns;
         }
 
         /// <summary>The host this estimator was registered with.</summary>
@@ -36,7 +44,7 @@ namespace Microsoft.ML.Generative
         {
             if (inputSchema is null) throw new ArgumentNullException(nameof(inputSchema));
             CheckInputShape(inputSchema);
-            return SchemaShapes.With(inputSchema, OutputColumns.Select(SchemaShapes.Of).ToArray());
+            return SchemaShapes.With(inputSchema, _outputColumns.Select(SchemaShapes.Of).ToArray());
         }
 
         /// <summary>Trains the model on <paramref name="input"/>.</summary>
@@ -46,14 +54,8 @@ namespace Microsoft.ML.Generative
         public TTransformer Fit(IDataView input)
         {
             if (input is null) throw new ArgumentNullException(nameof(input));
-            return FitContext.Run(Host, _options, TrainingTitle, context => FitCore(input, context));
+            return FitContext.Run(Host, _options, _trainingTitle, context => FitCore(input, context));
         }
-
-        /// <summary>The name of Fit's channel in the log ("Training Real NVP").</summary>
-        private protected abstract string TrainingTitle { get; }
-
-        /// <summary>The columns the trained model adds.</summary>
-        private protected abstract IReadOnlyList<OutputColumn> OutputColumns { get; }
 
         /// <summary>Throws, naming the column, when an input column is missing or has the wrong type.</summary>
         private protected abstract void CheckInputShape(SchemaShape inputSchema);

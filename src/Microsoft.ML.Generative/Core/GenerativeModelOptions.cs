@@ -12,8 +12,19 @@ namespace Microsoft.ML.Generative
     /// </summary>
     public abstract class GenerativeModelOptions
     {
-        /// <summary>Only this library's model families derive from the shared options.</summary>
-        private protected GenerativeModelOptions() { }
+        /// <summary>Only this library's model families derive from the shared options; each states its defaults here.</summary>
+        private protected GenerativeModelOptions(int maxEpochs, int batchSize, float learningRate, LearningRateSchedule learningRateSchedule,
+            float weightDecay, float gradientClipNorm, int earlyStoppingPatience, int scoringBatchSize)
+        {
+            MaxEpochs = maxEpochs;
+            BatchSize = batchSize;
+            LearningRate = learningRate;
+            LearningRateSchedule = learningRateSchedule;
+            WeightDecay = weightDecay;
+            GradientClipNorm = gradientClipNorm;
+            EarlyStoppingPatience = earlyStoppingPatience;
+            ScoringBatchSize = scoringBatchSize;
+        }
 
         // ----- training -----
 

@@ -1,5 +1,7 @@
-using Microsoft.ML.Data;
 using System;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Generative.Data
 {
@@ -43,6 +45,28 @@ namespace Microsoft.ML.Generative.Data
         public abstract Delegate MakeOutputGetter(int outputIndex, Func<int> slot);
 
         protected abstract void ReadInput(int slot, long rowPosition);
+
+        /// <summary>
+        /// The first <paramref name="count"/> rows of <paramref name="buffer"/> (a row-major [Capacity, ...] array) as a
+        /// tensor of shape [count, <paramref name="rowShape"/>...] on <paramref name="device"/>.
+        /// </summary>
+        protected Tensor BatchTensor(float[] buffer, long[] rowShape, int count, Device device)
+        {
+            var x = tensor(buffer, new long[] { Capacity }.Concat(rowShape).ToArray());
+            if (count < Capacity) x = x.narrow(0, 0, count);
+            return device.type == DeviceType.CPU ? x : x.to(device);
+        }
+
+        /// <summary>
+        /// A flow's log-likelihood is NaN only when a finite input lies so far outside the training data that float32
+        /// overflows inside it (inf - inf): such a row is infinitely unlikely, and is reported as -Infinity, never NaN.
+        /// </summary>
+        protected static void ReplaceNaNByNegativeInfinity(Span<float> logLikelihoods)
+        {
+            for (int i = 0; i < logLikelihoods.Length; i++)
+                if (float.IsNaN(logLikelihoods[i]))
+                    logLikelihoods[i] = float.NegativeInfinity;
+        }
 
         protected abstract void ScoreSlots(int count);
 

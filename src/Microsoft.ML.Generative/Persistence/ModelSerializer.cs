@@ -26,14 +26,22 @@ namespace Microsoft.ML.Generative.Persistence
     /// </summary>
     internal abstract class ModelSerializer<TModel> : IModelSerializer where TModel : TrainedModel
     {
-        /// <summary>The kind written in the container ("RealNvp"): a model of another kind is refused.</summary>
-        public abstract string Kind { get; }
+        /// <param name="kind">Written in the container ("RealNvp"): a model of another kind is refused.</param>
+        /// <param name="currentVersion">The format version this library writes (and the newest it reads).</param>
+        /// <param name="modelSignature">ML.NET's 8-character signature of the zip entry.</param>
+        /// <param name="loaderSignature">Names the loader in the zip; never changes once models were saved with it.</param>
+        protected ModelSerializer(string kind, int currentVersion, string modelSignature, string loaderSignature)
+        {
+            Kind = kind;
+            CurrentVersion = currentVersion;
+            ModelSignature = modelSignature;
+            LoaderSignature = loaderSignature;
+        }
 
-        /// <summary>The format version this library writes (and the newest it reads).</summary>
-        public abstract int CurrentVersion { get; }
-
-        public abstract string ModelSignature { get; }
-        public abstract string LoaderSignature { get; }
+        public string Kind { get; }
+        public int CurrentVersion { get; }
+        public string ModelSignature { get; }
+        public string LoaderSignature { get; }
 
         /// <summary>Writes the body of <paramref name="model"/> in the current format.</summary>
         protected abstract void Write(BinaryWriter writer, TModel model);

@@ -21,12 +21,8 @@ namespace Microsoft.ML.Generative
     {
         private readonly RealNvpOptions _options;
 
-        internal RealNvpEstimator(IHostEnvironment env, RealNvpOptions options) : base(env, options, nameof(RealNvpEstimator))
+        internal RealNvpEstimator(IHostEnvironment env, RealNvpOptions options) : base(env, options, "Training Real NVP", RealNvpTransformer.Outputs)
             => _options = options;
-
-        private protected override string TrainingTitle => "Training Real NVP";
-
-        private protected override IReadOnlyList<OutputColumn> OutputColumns => RealNvpTransformer.Outputs;
 
         private protected override void CheckInputShape(SchemaShape inputSchema) => InputShape.FloatVector(inputSchema, _options.FeatureColumnName);
 

@@ -37,7 +37,7 @@ namespace Microsoft.ML.Generative
             => new[] { VectorColumn.Check(schema, FeatureColumnName, Features).column };
 
         public override RowBatchScorer CreateScorer(DataViewRow inputRow, IReadOnlyList<DataViewSchema.Column> inputColumns, bool[] activeOutputs, int capacity)
-            => new RealNvpBatchScorer(this, inputRow, inputColumns[0], capacity);
+            => new RealNvpBatchScorer(this, inputRow, inputColumns[0], activeOutputs[RealNvpBatchScorer.LatentIndex], capacity);
 
         public override void Dispose() => Network.Dispose();
     }

@@ -19,10 +19,7 @@ namespace Microsoft.ML.Generative
 
         public static readonly RealNvpModelSerializer Instance = new RealNvpModelSerializer();
 
-        public override string Kind => "RealNvp";
-        public override int CurrentVersion => 1;
-        public override string ModelSignature => "GENRNVP ";
-        public override string LoaderSignature => LoaderSignatureName;
+        private RealNvpModelSerializer() : base(kind: "RealNvp", currentVersion: 1, modelSignature: "GENRNVP ", loaderSignature: LoaderSignatureName) { }
 
         protected override void Write(BinaryWriter w, RealNvpModel model)
         {

@@ -17,15 +17,9 @@ namespace Microsoft.ML.Generative
     {
         /// <summary>Creates the options with their defaults.</summary>
         public RealNvpOptions()
+            : base(maxEpochs: 200, batchSize: 256, learningRate: 1e-3f, learningRateSchedule: LearningRateSchedule.Constant,
+                weightDecay: 1e-4f, gradientClipNorm: 10f, earlyStoppingPatience: 20, scoringBatchSize: 1024)
         {
-            MaxEpochs = 200;
-            BatchSize = 256;
-            LearningRate = 1e-3f;
-            LearningRateSchedule = LearningRateSchedule.Constant;
-            WeightDecay = 1e-4f;
-            GradientClipNorm = 10f;
-            EarlyStoppingPatience = 20;
-            ScoringBatchSize = 1024;
         }
 
         /// <summary>Input column: a vector of Single (float) with a fixed number of features per row. Default "Features".</summary>

@@ -18,12 +18,10 @@ namespace Microsoft.ML.Generative
         private readonly Tensor _validation;      // with one fixed draw of training noise, if any
         private readonly Tensor _initialization;  // up to 4096 training rows (same noise), for ActNorm's data-dependent start
         private readonly Tensor _noiseScale; // [1, d] in original units, or null
-        private readonly int _batchSize;
+        private readonly ShuffledBatches _batches;
         private readonly double _trimFraction;
-        private readonly Random _shuffle;
         private readonly Generator _noise;
         private readonly Device _device;
-        private Tensor _order;
 
         public RealNvpTrainingObjective(RealNvpNetwork network, float[] train, int trainRows, float[] validation, int validationRows,
             int features, int batchSize, float[] noiseStdDevs, double trimFraction, int seed, Device device)
@@ -43,11 +41,7 @@ namespace Microsoft.ML.Generative
                 _validation = validationRows > 0 ? WithFixedNoise(tensor(validation, new long[] { validationRows, features }), fixedNoise).DetachFromDisposeScope() : null;
                 _initialization = WithFixedNoise(_train.narrow(0, 0, Math.Min(4096, trainRows)), fixedNoise).DetachFromDisposeScope();
             }
-            // Large enough batches keep batch statistics meaningful; a lone last row is dropped for the epoch.
-            _batchSize = Math.Min(batchSize, trainRows);
-            int full = trainRows / _batchSize, rest = trainRows % _batchSize;
-            BatchesPerEpoch = full + (rest >= 2 ? 1 : 0);
-            _shuffle = new Random(seed);
+            _batches = new ShuffledBatches(_train, batchSize, seed);
         }
 
         private Tensor WithFixedNoise(Tensor rows, Generator generator)
@@ -59,7 +53,7 @@ namespace Microsoft.ML.Generative
         }
 
         public nn.Module Model => _network;
-        public int BatchesPerEpoch { get; }
+        public int BatchesPerEpoch => _batches.Count;
         public string ItemName => "rows";
 
         /// <summary>Data-dependent initialisation (ActNorm) from up to 4096 training rows (with training noise), before the first step.</summary>
@@ -71,21 +65,12 @@ namespace Microsoft.ML.Generative
             _network.LogLikelihood(_initialization);
         }
 
-        public void StartEpoch(int epoch)
-        {
-            int n = (int)_train.shape[0];
-            var order = new long[n];
-            for (int i = 0; i < n; i++) order[i] = i;
-            SeededShuffle.Shuffle(order, _shuffle);
-            _order?.Dispose();
-            _order = tensor(order).to(_device).DetachFromDisposeScope();
-        }
+        public void StartEpoch(int epoch) => _batches.Reshuffle();
 
         public (Tensor loss, long items) TrainingBatch(int batch)
         {
-            long start = (long)batch * _batchSize;
-            long count = Math.Min(_batchSize, _train.shape[0] - start);
-            var x = _train.index_select(0, _order.narrow(0, start, count));
+            var x = _batches.Take(batch);
+            long count = x.shape[0];
             if (_noiseScale is not null)
             {
                 var eps = randn(new long[] { count, x.shape[1] }, generator: _noise);
@@ -118,7 +103,7 @@ namespace Microsoft.ML.Generative
             _validation?.Dispose();
             _initialization.Dispose();
             _noiseScale?.Dispose();
-            _order?.Dispose();
+            _batches.Dispose();
             _noise.Dispose();
         }
     }

@@ -18,14 +18,10 @@ namespace Microsoft.ML.Generative
     {
         private readonly RealNvpImageOptions _options;
 
-        internal RealNvpImageEstimator(IHostEnvironment env, RealNvpImageOptions options) : base(env, options, nameof(RealNvpImageEstimator))
+        internal RealNvpImageEstimator(IHostEnvironment env, RealNvpImageOptions options) : base(env, options, "Training image Real NVP", RealNvpImageTransformer.Outputs)
             => _options = options;
 
         private int Dimensions => _options.Channels * _options.Height * _options.Width;
-
-        private protected override string TrainingTitle => "Training image Real NVP";
-
-        private protected override IReadOnlyList<OutputColumn> OutputColumns => RealNvpImageTransformer.Outputs;
 
         private protected override void CheckInputShape(SchemaShape inputSchema)
             => InputShape.FloatVector(inputSchema, _options.FeatureColumnName, $"with {Dimensions} pixel values (Channels x Height x Width)");

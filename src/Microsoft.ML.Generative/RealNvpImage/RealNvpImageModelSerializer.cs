@@ -23,10 +23,7 @@ namespace Microsoft.ML.Generative
 
         public static readonly RealNvpImageModelSerializer Instance = new RealNvpImageModelSerializer();
 
-        public override string Kind => "RealNvpImage";
-        public override int CurrentVersion => 3;
-        public override string ModelSignature => "GENRNVPI";
-        public override string LoaderSignature => LoaderSignatureName;
+        private RealNvpImageModelSerializer() : base(kind: "RealNvpImage", currentVersion: 3, modelSignature: "GENRNVPI", loaderSignature: LoaderSignatureName) { }
 
         protected override void Write(BinaryWriter w, RealNvpImageModel model)
         {

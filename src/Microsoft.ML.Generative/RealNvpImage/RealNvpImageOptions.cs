@@ -27,15 +27,9 @@ namespace Microsoft.ML.Generative
     {
         /// <summary>Creates the options with their defaults.</summary>
         public RealNvpImageOptions()
+            : base(maxEpochs: 50, batchSize: 64, learningRate: 1e-3f, learningRateSchedule: LearningRateSchedule.Cosine,
+                weightDecay: 0f, gradientClipNorm: 100f, earlyStoppingPatience: 5, scoringBatchSize: 256)
         {
-            MaxEpochs = 50;
-            BatchSize = 64;
-            LearningRate = 1e-3f;
-            LearningRateSchedule = LearningRateSchedule.Cosine;
-            WeightDecay = 0f;
-            GradientClipNorm = 100f;
-            EarlyStoppingPatience = 5;
-            ScoringBatchSize = 256;
         }
 
         /// <summary>Input column: a vector of Single of length Channels x Height x Width. Default "Pixels".</summary>

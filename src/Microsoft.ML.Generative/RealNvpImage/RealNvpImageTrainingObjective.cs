@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using Microsoft.ML.Generative.Flows.Image;
 using Microsoft.ML.Generative.Numerics;
 using Microsoft.ML.Generative.Training;
@@ -20,20 +19,16 @@ namespace Microsoft.ML.Generative
         private readonly RealNvpImageNetwork _network;
         private readonly Tensor _train;        // [n, C, H, W] integer levels, as float
         private readonly Tensor _validation;   // dequantized once, or null
-        private readonly int _batchSize;
+        private readonly ShuffledBatches _batches;
         private readonly double _bitsPerNat;   // 1 / (D ln 2)
         private readonly double _scaleL2;
-        private readonly Random _shuffle;
         private readonly Generator _noise;
-        private readonly Device _device;
         private readonly int _seed;
-        private Tensor _order;
 
         public RealNvpImageTrainingObjective(RealNvpImageNetwork network, float[] train, int trainRows, float[] validation, int validationRows,
             int batchSize, double scaleL2, int seed, Device device)
         {
             _network = network;
-            _device = device;
             var a = network.Architecture;
             var shape = new long[] { 0, a.Channels, a.Height, a.Width };
             shape[0] = trainRows;
@@ -45,17 +40,14 @@ namespace Microsoft.ML.Generative
                 shape[0] = validationRows;
                 _validation = network.Dequantize(tensor(validation, shape), fixedNoise).to(device).DetachFromDisposeScope();
             }
-            _batchSize = Math.Min(batchSize, trainRows);
-            int full = trainRows / _batchSize, rest = trainRows % _batchSize;
-            BatchesPerEpoch = full + (rest >= 2 ? 1 : 0);
+            _batches = new ShuffledBatches(_train, batchSize, seed);
             _bitsPerNat = BitsPerDimension.PerNat(a.Dimensions);
             _scaleL2 = scaleL2;
-            _shuffle = new Random(seed);
             _seed = seed;
         }
 
         public nn.Module Model => _network;
-        public int BatchesPerEpoch { get; }
+        public int BatchesPerEpoch => _batches.Count;
         public string ItemName => "images";
 
         /// <summary>
@@ -72,26 +64,17 @@ namespace Microsoft.ML.Generative
             _network.LogLikelihood(_network.Dequantize(_train.narrow(0, 0, Math.Min(512, _train.shape[0])), noise));
         }
 
-        public void StartEpoch(int epoch)
-        {
-            int n = (int)_train.shape[0];
-            var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
-            SeededShuffle.Shuffle(order, _shuffle);
-            _order?.Dispose();
-            _order = tensor(order).to(_device).DetachFromDisposeScope();
-        }
+        public void StartEpoch(int epoch) => _batches.Reshuffle();
 
         public (Tensor loss, long items) TrainingBatch(int batch)
         {
-            long start = (long)batch * _batchSize;
-            long count = Math.Min(_batchSize, _train.shape[0] - start);
-            var pixels = _train.index_select(0, _order.narrow(0, start, count));
+            var pixels = _batches.Take(batch);
             var v = _network.Dequantize(pixels, _noise);
             var loss = -_network.LogLikelihood(v).mean() * _bitsPerNat;
             if (_scaleL2 > 0)
                 foreach (var scale in _network.ScaleParameters())
                     loss = loss + _scaleL2 * scale.pow(2).sum();
-            return (loss, count);
+            return (loss, pixels.shape[0]);
         }
 
         public double? ValidationLoss()
@@ -111,7 +94,7 @@ namespace Microsoft.ML.Generative
         {
             _train.Dispose();
             _validation?.Dispose();
-            _order?.Dispose();
+            _batches.Dispose();
             _noise.Dispose();
         }
     }
