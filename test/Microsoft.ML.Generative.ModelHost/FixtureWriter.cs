@@ -3,7 +3,7 @@
 // it was written. SavedModelFixtureTests loads every zip there on every run and compares, so a change that alters
 // saved keys or the model format (without keeping the old format readable) fails CI.
 //   usage: ModelHost write-fixtures <directory>
-// Run it only to add the fixture of a new model format; never overwrite an existing fixture (it stands for the
+// Run it after a format change: it adds the fixture of each new format and keeps every existing one (they stand for the
 // models users already saved).
 using System.Globalization;
 using System.Text.Json;
@@ -46,7 +46,8 @@ public static class FixtureWriter
 
     private static void WriteImageFlow(MLContext ml, string directory)
     {
-        // 4x4 grey images of 4 levels: two scales (squeeze and factor-out) and batch-norm layers (saved running statistics).
+        // 4x4 grey images of 4 levels: two scales (squeeze and factor-out) and ActNorm layers after the couplings (format 3;
+        // the format-2 fixture has batch-norm layers, written with the then-current BatchNormLayers = true).
         var random = new Random(11);
         float[] Image()
         {
@@ -59,13 +60,11 @@ public static class FixtureWriter
         }
         var train = Enumerable.Range(0, 256).Select(_ => Image()).ToList();
         var inputs = Enumerable.Range(0, 5).Select(_ => Image()).Append(Enumerable.Range(0, 16).Select(i => (float)(i % 4)).ToArray()).ToList();
-#pragma warning disable CS0618 // the fixture records the options of its own format version
         var flow = ml.Generative().RealNvpImage(new RealNvpImageOptions
         {
             Channels = 1, Height = 4, Width = 4, PixelLevels = 4, NumberOfScales = 2, NumberOfResidualBlocks = 0, FeatureMaps = 16,
-            BatchNormLayers = true, MaxEpochs = 2, BatchSize = 32, Seed = 5, NumberOfThreads = 1,
+            Normalization = FlowNormalization.ActNorm, MaxEpochs = 2, BatchSize = 32, Seed = 5, NumberOfThreads = 1,
         }).Fit(VectorData(ml, "Pixels", train));
-#pragma warning restore CS0618
         var scored = flow.Transform(VectorData(ml, "Pixels", inputs));
         Write(directory, "realnvp-image", "RealNvpImage", flow, VectorData(ml, "Pixels", inputs), ml, "Pixels", Json(inputs), new JsonObject
         {
@@ -107,7 +106,11 @@ public static class FixtureWriter
     {
         int format = FormatVersionOf(model, ml, inputData.Schema);
         string stem = Path.Combine(directory, $"{name}-format{format}");
-        if (File.Exists(stem + ".zip")) throw new InvalidOperationException($"{stem}.zip exists: fixtures are never overwritten.");
+        if (File.Exists(stem + ".zip"))
+        {
+            Console.WriteLine($"{stem}.zip exists and is kept: a fixture stands for models users saved in that format.");
+            return;
+        }
         ml.Model.Save(model, inputData.Schema, stem + ".zip");
         var document = new JsonObject
         {

@@ -85,6 +85,28 @@ namespace Microsoft.ML.Generative.Sequence
             return (cat(outputs, 1), state);
         }
 
-        public virtual void Dispose() => _sampling.Dispose();
+        /// <summary>The state carried over from the previous window (truncated BPTT), without autograd history; null at the start.</summary>
+        protected RecurrentState Carried { get; private set; }
+
+        /// <summary>Keeps <paramref name="next"/>, detached from the graph and the dispose scope, as <see cref="Carried"/>.</summary>
+        protected void Carry(RecurrentState next)
+        {
+            var detached = next.Detach().DetachFromDisposeScope();
+            ReleaseCarried();
+            Carried = detached;
+        }
+
+        /// <summary>Drops the carried state: the next window starts from the initial state.</summary>
+        protected void ReleaseCarried()
+        {
+            Carried?.Dispose();
+            Carried = null;
+        }
+
+        public virtual void Dispose()
+        {
+            ReleaseCarried();
+            _sampling.Dispose();
+        }
     }
 }

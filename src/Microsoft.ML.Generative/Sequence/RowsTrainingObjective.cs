@@ -24,7 +24,6 @@ namespace Microsoft.ML.Generative.Sequence
         private readonly int _scoringChunk;
         private readonly Random _shuffle;
         private readonly List<(int[] rows, int window)> _work = new List<(int[] rows, int window)>();
-        private RecurrentState _carried;
 
         public RowsTrainingObjective(CharRnnNetwork network, IReadOnlyList<int[]> train, float[] trainConditions,
             IReadOnlyList<int[]> validation, float[] validationConditions, int batchSize, int window,
@@ -93,11 +92,9 @@ namespace Microsoft.ML.Generative.Sequence
                 state = Network.InitialState(active, Conditions(_trainConditions, rows, active));
             }
             else
-                state = _carried.Take(active);
+                state = Carried.Take(active);
             var (loss, items, next) = WindowLoss(inputs, targets, active, steps, state);
-            var detached = next.Detach().DetachFromDisposeScope();
-            ReleaseCarried();
-            _carried = detached;
+            Carry(next);
             return (loss, items);
         }
 
@@ -140,17 +137,5 @@ namespace Microsoft.ML.Generative.Sequence
         }
 
         private void Shuffle(int[] values) => SeededShuffle.Shuffle(values, _shuffle);
-
-        private void ReleaseCarried()
-        {
-            _carried?.Dispose();
-            _carried = null;
-        }
-
-        public override void Dispose()
-        {
-            ReleaseCarried();
-            base.Dispose();
-        }
     }
 }

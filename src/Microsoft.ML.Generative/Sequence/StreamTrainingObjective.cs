@@ -19,7 +19,6 @@ namespace Microsoft.ML.Generative.Sequence
         private readonly int _window;
         private readonly Random _offsets;
         private int _offset;
-        private RecurrentState _carried;
 
         public StreamTrainingObjective(CharRnnNetwork network, int[] train, int[] validation, int batchSize, int window,
             ScheduledSampling schedule, double scheduleParameter, double maxSamplingProbability, int seed)
@@ -54,11 +53,9 @@ namespace Microsoft.ML.Generative.Sequence
         {
             int start = _offset + batch * _window;
             var (inputs, targets) = Window(_train, _segments, _segmentLength, start, _window);
-            var state = batch == 0 || _carried is null ? Network.InitialState(_segments) : _carried;
+            var state = batch == 0 || Carried is null ? Network.InitialState(_segments) : Carried;
             var (loss, items, next) = WindowLoss(inputs, targets, _segments, _window, state);
-            var detached = next.Detach().DetachFromDisposeScope();
-            ReleaseCarried();
-            _carried = detached;
+            Carry(next);
             return (loss, items);
         }
 
@@ -108,18 +105,6 @@ namespace Microsoft.ML.Generative.Sequence
                 }
             }
             return (inputs, targets);
-        }
-
-        private void ReleaseCarried()
-        {
-            _carried?.Dispose();
-            _carried = null;
-        }
-
-        public override void Dispose()
-        {
-            ReleaseCarried();
-            base.Dispose();
         }
     }
 }

@@ -20,6 +20,7 @@ public class ImageFlowLayerMathTests
         new object[] { "squeeze" }, new object[] { "batchnorm-eval" }, new object[] { "logit" },
         new object[] { "multiscale-1x4x4-2scales" }, new object[] { "multiscale-2x4x4-2scales-batchnorm" },
         new object[] { "multiscale-1x4x4-3scales" }, new object[] { "multiscale-1x2x6-1scale" },
+        new object[] { "actnorm" }, new object[] { "multiscale-2x4x4-2scales-actnorm" },
     };
 
     // The input shape [C, H, W] of each kind, and whether it takes pixels in [0, K) rather than real values.
@@ -28,10 +29,10 @@ public class ImageFlowLayerMathTests
         "checkerboard-coupling" or "checkerboard-coupling-unbounded" or "checkerboard-coupling-batchnorm-conditioner" => (new long[] { 2, 4, 4 }, false),
         "channelwise-coupling" => (new long[] { 4, 4, 4 }, false),
         "squeeze" => (new long[] { 2, 4, 2 }, false),
-        "batchnorm-eval" => (new long[] { 3, 2, 3 }, false),
+        "batchnorm-eval" or "actnorm" => (new long[] { 3, 2, 3 }, false),
         "logit" => (new long[] { 2, 3, 3 }, true),
         "multiscale-1x4x4-2scales" or "multiscale-1x4x4-3scales" => (new long[] { 1, 4, 4 }, false),
-        "multiscale-2x4x4-2scales-batchnorm" => (new long[] { 2, 4, 4 }, false),
+        "multiscale-2x4x4-2scales-batchnorm" or "multiscale-2x4x4-2scales-actnorm" => (new long[] { 2, 4, 4 }, false),
         "multiscale-1x2x6-1scale" => (new long[] { 1, 2, 6 }, false),
         _ => throw new ArgumentException(kind),
     };
@@ -46,11 +47,13 @@ public class ImageFlowLayerMathTests
             "channelwise-coupling" => Coupling(ImageMasks.ChannelWise(4, 4, 4, 1), checkerboard: false, bound: true, batchNorm: false),
             "squeeze" => new SqueezeLayer(),
             "batchnorm-eval" => new BatchNormFlow(3),
+            "actnorm" => new ActNorm(3),
             "logit" => new LogitPreprocessing(17, alpha: 0.05),
-            "multiscale-1x4x4-2scales" => MultiScale(1, 4, 4, 2, batchNormFlow: false),
-            "multiscale-2x4x4-2scales-batchnorm" => MultiScale(2, 4, 4, 2, batchNormFlow: true),
-            "multiscale-1x4x4-3scales" => MultiScale(1, 4, 4, 3, batchNormFlow: false),
-            "multiscale-1x2x6-1scale" => MultiScale(1, 2, 6, 1, batchNormFlow: false),
+            "multiscale-1x4x4-2scales" => MultiScale(1, 4, 4, 2, FlowNormalization.None),
+            "multiscale-2x4x4-2scales-batchnorm" => MultiScale(2, 4, 4, 2, FlowNormalization.BatchNorm),
+            "multiscale-2x4x4-2scales-actnorm" => MultiScale(2, 4, 4, 2, FlowNormalization.ActNorm),
+            "multiscale-1x4x4-3scales" => MultiScale(1, 4, 4, 3, FlowNormalization.None),
+            "multiscale-1x2x6-1scale" => MultiScale(1, 2, 6, 1, FlowNormalization.None),
             _ => throw new ArgumentException(kind),
         };
         ImageTestModules.Randomize(layer, seed: kind.Length);
@@ -66,10 +69,10 @@ public class ImageFlowLayerMathTests
         return new AffineCoupling(mask, conditioner, bound);
     }
 
-    private static MultiScaleRealNvp MultiScale(int c, int h, int w, int scales, bool batchNormFlow) => new(new ImageRealNvpArchitecture
+    private static MultiScaleRealNvp MultiScale(int c, int h, int w, int scales, FlowNormalization normalization) => new(new ImageRealNvpArchitecture
     {
         Channels = c, Height = h, Width = w, Scales = scales, FeatureMaps = 16, ResidualBlocks = 1,
-        ConditionerBatchNorm = true, Normalization = batchNormFlow ? FlowNormalization.BatchNorm : FlowNormalization.None, Activation = ConditionerActivation.Silu,
+        ConditionerBatchNorm = true, Normalization = normalization, Activation = ConditionerActivation.Silu,
     });
 
     private static Tensor Input(string kind, long batch, ScalarType dtype, Generator g, double realScale = 1.5)
@@ -191,6 +194,27 @@ public class ImageFlowLayerMathTests
         var (z, logDet) = coupling.Forward(x);
         Assert.True(ImageTestModules.SameValues(z, expectedZ));
         Assert.True(ImageTestModules.SameValues(logDet, s.sum(1)));
+    }
+
+    [Fact]
+    public void ImageActNormInitialisesEachChannelToZeroMeanUnitVarianceOverBatchAndPositions()
+    {
+        using var layer = new ActNorm(2);
+        using var scope = NewDisposeScope();
+        using var g = new Generator(4, CPU);
+        var x = randn(new long[] { 64, 2, 5, 3 }, generator: g) * tensor(new[] { 4f, 0.2f }).reshape(1, 2, 1, 1) + tensor(new[] { -7f, 2f }).reshape(1, 2, 1, 1);
+        layer.train();
+        var (z, logDet) = layer.Forward(x);
+        Assert.True(layer.IsInitialized);
+        var perChannel = z.transpose(0, 1).reshape(2, -1);
+        Assert.True(perChannel.mean(new long[] { 1 }).abs().max().item<float>() < 1e-4f);
+        Assert.True((perChannel.std(1) - 1).abs().max().item<float>() < 1e-3f);
+        // log|det| per image: every one of the 5 x 3 positions of a channel is scaled by 1 / (that channel's std in the batch).
+        double expected = -15 * x.transpose(0, 1).reshape(2, -1).std(1).to(ScalarType.Float64).log().sum().item<double>();
+        Assert.True(Math.Abs(logDet[0].item<float>() - expected) <= 1e-5 * Math.Abs(expected), $"log-det {logDet[0].item<float>()} vs {expected} (relative tolerance 1e-5)");
+        layer.eval();
+        var (again, _) = layer.Forward(x);
+        Assert.True((again - z).abs().max().item<float>() < 1e-5f, "after initialisation the layer is the same map in training and scoring");
     }
 
     [Fact]
