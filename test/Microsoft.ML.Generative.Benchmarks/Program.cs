@@ -38,14 +38,18 @@ internal static class Program
                       --orders 3,5            n-gram orders (default 3,5)
                       --k 0.1                 add-k constant(s), comma-separated (default 0.1)
                       --methods ngram,charrnn (default both) --charrnn "Name=Value;..." CharRnnOptions to change
-          text-lm   tiny-shakespeare validation nats/char (256-char windows, first 64 context only): n-gram baselines
-                    and a plain TorchSharp char-LSTM trained for a time budget, with checkpoints and a sample.
-                      --methods ngram,lstm,charrnn   (default ngram,lstm; charrnn = the library, one Fit per checkpoint)
-                      --charrnn "Name=Value;..." CharRnnOptions to change from the plain loop's configuration
-                      --minutes 30 --checkpoints 5,10,30   training-time budget and evaluation points (minutes)
-                      --ngram-orders 1,2,3,5 --k 0.1
-                      --lstm "Name=Value;..." PlainCharLstmOptions to change from the reference configuration
-                      --seed 0 --sample-length 300 --temperature 0.8
+          text-lm   tiny-shakespeare, the plain hand-written char-RNN loop and Fit side by side: per budget (and cell) a
+                    fresh run of each with the same recipe (GRU 2 x 384, 32 x 128, AdamW 3e-3, weight decay 0.3), cosine
+                    over its own budget, best epoch chosen on the validation 5%, test nats/char on the last 5%; n-grams.
+                      --budgets 5,10,30        minutes; one plain run and one Fit per budget (and cell)
+                      --fit-only-budgets 60    minutes; Fit alone (default none)
+                      --cells gru,lstm         cell types, both sides (default gru)
+                      --order alternate|plain-first|fit-first   which side starts each pair (default alternate)
+                      --methods ngram,plain,fit  (default all three)
+                      --recipe "Name=Value;..." CharLmRecipe changes for both sides
+                      --plain "Name=Value;..."  CharLmRecipe changes for the plain loop only
+                      --charrnn "Name=Value;..." CharRnnOptions changes for Fit only
+                      --ngram-orders 1,2,3,5 --k 0.1 --seed 0 --sample-length 300 (0: none) --temperature 0.8
           text-features Wikipedia Detox: L-BFGS logistic regression on FeaturizeText, test file + k-fold CV; embedding
                     sources alone and concatenated with FeaturizeText.
                       --embeddings surface    embedding sources to compare (default none; surface = plumbing check)
