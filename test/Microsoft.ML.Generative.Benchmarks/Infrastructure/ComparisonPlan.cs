@@ -77,6 +77,7 @@ internal sealed class ComparisonPlan
     /// <summary>The runs in execution order. Pairs are numbered over (budget, variant) with the budget outermost.</summary>
     public IEnumerable<PlannedRun<TVariant>> Runs<TVariant>(IReadOnlyList<TVariant> variants)
     {
+        if (!RunsPlain && !RunsFit) yield break;
         int pair = 0;
         foreach (double minutes in Budgets)
             foreach (var variant in variants)

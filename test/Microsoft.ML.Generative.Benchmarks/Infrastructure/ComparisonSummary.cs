@@ -4,13 +4,13 @@ namespace Microsoft.ML.Generative.Benchmarks.Infrastructure;
 
 /// <summary>
 /// The one-line-per-budget view of a comparison: the reported figure of the plain loop and of Fit side by side, and
-/// their difference. Budgets where only one side ran show "-" for the other.
+/// their difference. A run without a partner (a Fit-only budget) gets its own row, with "-" for the other side.
 /// </summary>
 internal sealed class ComparisonSummary
 {
-    private readonly List<(double minutes, string variant, ComparisonSide side, double value)> _results = new();
+    private readonly List<(double minutes, string variant, bool paired, ComparisonSide side, double value)> _results = new();
 
-    public void Add(double minutes, string variant, ComparisonSide side, double value) => _results.Add((minutes, variant, side, value));
+    public void Add<TVariant>(PlannedRun<TVariant> run, string variant, double value) => _results.Add((run.Minutes, variant, run.Position != 0, run.Side, value));
 
     /// <param name="quantity">The reported figure, e.g. "test nats/char".</param>
     /// <param name="variantName">Header of the variant column (e.g. "cell"), or null when there is one variant.</param>
@@ -20,7 +20,7 @@ internal sealed class ComparisonSummary
         if (variantName is not null) header.Add(variantName);
         header.AddRange(new[] { $"plain loop, {quantity}", $"Fit, {quantity}", "Fit - plain (< 0: Fit better)" });
         var table = new MarkdownTable(header.ToArray());
-        foreach (var group in _results.GroupBy(r => (r.minutes, r.variant)))
+        foreach (var group in _results.GroupBy(r => (r.minutes, r.variant, r.paired)))
         {
             double? Value(ComparisonSide side) => group.Where(r => r.side == side).Select(r => (double?)r.value).LastOrDefault();
             double? plain = Value(ComparisonSide.Plain), fit = Value(ComparisonSide.Fit);

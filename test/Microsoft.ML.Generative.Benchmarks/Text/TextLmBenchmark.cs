@@ -134,7 +134,7 @@ internal static class TextLmBenchmark
                 measured = new[] { s.History.Count.ToString(CultureInfo.InvariantCulture), s.BestEpoch.ToString(CultureInfo.InvariantCulture),
                     (trained / Math.Max(seconds, 1e-9)).ToString("N0", CultureInfo.InvariantCulture), s.BestLoss is double b ? F3(b) + "*" : "-" };
             }
-            summary.Add(run.Minutes, cellName, run.Side, score.NatsPerChar);
+            summary.Add(run, cellName, score.NatsPerChar);
             if (sample is not null && (!samples.TryGetValue((run.Side, run.Variant), out var kept) || run.Minutes >= kept.minutes))
                 samples[(run.Side, run.Variant)] = (run.Minutes, sample);
             var row = new[] { budget, cellName, run.Side == ComparisonSide.Plain ? "plain loop" : "Fit", run.PositionText, started }
