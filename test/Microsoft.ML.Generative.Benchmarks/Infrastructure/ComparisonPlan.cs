@@ -16,7 +16,10 @@ internal enum ComparisonSide
 /// <summary>Which side starts each budget's pair of runs.</summary>
 internal enum RunOrder
 {
-    /// <summary>Plain first in the 1st, 3rd, ... pair, Fit first in the 2nd, 4th, ...: slow drifts of the machine hit both alike.</summary>
+    /// <summary>
+    /// Plain first in the 1st, 3rd, ... budget, Fit first in the 2nd, 4th, ..., and the other way round for the next
+    /// variant: slow drifts of the machine hit both sides alike, for every variant.
+    /// </summary>
     Alternate,
     PlainFirst,
     FitFirst,
@@ -74,16 +77,16 @@ internal sealed class ComparisonPlan
         return new ComparisonPlan(budgets, fitOnly, order, plain, fit);
     }
 
-    /// <summary>The runs in execution order. Pairs are numbered over (budget, variant) with the budget outermost.</summary>
+    /// <summary>The runs in execution order: budgets in the given order, variants inside each budget.</summary>
     public IEnumerable<PlannedRun<TVariant>> Runs<TVariant>(IReadOnlyList<TVariant> variants)
     {
         if (!RunsPlain && !RunsFit) yield break;
-        int pair = 0;
-        foreach (double minutes in Budgets)
-            foreach (var variant in variants)
+        for (int b = 0; b < Budgets.Count; b++)
+            for (int v = 0; v < variants.Count; v++)
             {
-                bool plainFirst = Order == RunOrder.PlainFirst || (Order == RunOrder.Alternate && pair % 2 == 0);
-                pair++;
+                double minutes = Budgets[b];
+                var variant = variants[v];
+                bool plainFirst = Order == RunOrder.PlainFirst || (Order == RunOrder.Alternate && (b + v) % 2 == 0);
                 if (RunsPlain && RunsFit)
                 {
                     var first = plainFirst ? ComparisonSide.Plain : ComparisonSide.Fit;
@@ -107,7 +110,7 @@ internal sealed class ComparisonPlan
     {
         string order = Order switch
         {
-            RunOrder.Alternate => "alternating which side goes first (plain first in the 1st, 3rd, ... pair)",
+            RunOrder.Alternate => "alternating which side goes first (the plain loop first for the 1st, 3rd, ... budget of the 1st variant, Fit first for the 2nd, 4th, ...; the other way round for the 2nd variant)",
             RunOrder.PlainFirst => "the plain loop first in every pair",
             _ => "Fit first in every pair",
         };
