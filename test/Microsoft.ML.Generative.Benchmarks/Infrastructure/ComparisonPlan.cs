@@ -61,7 +61,8 @@ internal sealed class ComparisonPlan
     public static ComparisonPlan Parse(CommandArguments commandLine, double[] defaultBudgets, double[] defaultFitOnlyBudgets, bool plain, bool fit)
     {
         double[] budgets = commandLine.Doubles("budgets", defaultBudgets);
-        double[] fitOnly = commandLine.Doubles("fit-only-budgets", defaultFitOnlyBudgets);
+        // The default Fit-only budgets apply only when Fit runs; given explicitly without Fit, they are an error below.
+        double[] fitOnly = commandLine.Doubles("fit-only-budgets", fit ? defaultFitOnlyBudgets : Array.Empty<double>());
         string orderText = commandLine.String("order", "alternate");
         var order = orderText.ToLowerInvariant() switch
         {
