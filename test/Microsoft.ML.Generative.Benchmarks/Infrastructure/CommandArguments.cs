@@ -65,6 +65,13 @@ internal sealed class CommandArguments
         return v is null ? defaultValue : v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
+    /// <summary>Throws, naming the replacement, when an option that a command no longer has was given.</summary>
+    public void RejectRetired(string name, string replacement)
+    {
+        if (_options.ContainsKey(name))
+            throw new ArgumentException($"'{Command}' no longer has --{name}: {replacement}");
+    }
+
     /// <summary>Throws when an option was given that no part of the command read.</summary>
     public void ThrowOnUnknownOptions()
     {

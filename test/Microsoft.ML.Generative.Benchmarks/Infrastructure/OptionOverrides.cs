@@ -35,6 +35,15 @@ internal static class OptionOverrides
     public static string Describe(IReadOnlyList<(PropertyInfo property, object value)> overrides)
         => overrides.Count == 0 ? "library defaults" : string.Join("; ", overrides.Select(o => $"{o.property.Name}={Format(o.value)}"));
 
+    /// <summary>
+    /// "Name=Value; ..." of every public settable property of <paramref name="options"/>: the full record of what a run
+    /// used, which stays right when the library's options gain or rename members.
+    /// </summary>
+    public static string DescribeAll(object options)
+        => string.Join("; ", options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
+            .Select(p => $"{p.Name}={Format(p.GetValue(options))}"));
+
     private static string Format(object value) => value switch
     {
         null => "null",

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Microsoft.ML.Generative.Benchmarks.Infrastructure;
 
-/// <summary>Echoes Fit's per-epoch and time-limit messages from <c>MLContext.Log</c> to stderr, with the minutes since attaching.</summary>
+/// <summary>Echoes Fit's split, per-epoch and time-limit messages from <c>MLContext.Log</c> to stderr, with the minutes since attaching.</summary>
 internal static class TrainingLog
 {
     public static void Attach(MLContext ml)
@@ -10,7 +10,8 @@ internal static class TrainingLog
         var clock = Stopwatch.StartNew();
         ml.Log += (_, e) =>
         {
-            if (e.Message.Contains("Epoch ") || e.Message.Contains("time limit") || e.Message.Contains("malloc"))
+            // "held out": how many rows Fit kept for validation, to check the split it was meant to use.
+            if (e.Message.Contains("Epoch ") || e.Message.Contains("time limit") || e.Message.Contains("malloc") || e.Message.Contains("held out"))
                 Console.Error.WriteLine($"  [{clock.Elapsed.TotalMinutes:F1} min] {e.Message}");
         };
     }

@@ -3,26 +3,33 @@ using Microsoft.ML.Generative.Benchmarks.Infrastructure;
 namespace Microsoft.ML.Generative.Benchmarks.Text;
 
 /// <summary>
-/// The library's char-RNN on tiny-shakespeare, through its public API: Stream mode on the text's lines with a
-/// training-time budget, the held-out rows being exactly the validation text's lines (so it never trains on them; it
-/// uses them for early stopping, as the library does). Validation windows are scored with <c>ScoreCharacters</c>,
-/// which in Stream mode reads line breaks as the end-of-row symbol, from the initial state, like the other models.
+/// The library's char-RNN on tiny-shakespeare, through its public API: Stream mode with a training-time budget. Fit
+/// sees the training text's lines followed by the validation text's lines, and holds out exactly the latter (the last
+/// rows, in Stream mode) to pick its best epoch; the test text is never given to it. Windows are scored with
+/// <c>ScoreCharacters</c>, which in Stream mode reads line breaks as the end-of-row symbol, from the initial state,
+/// like the other models.
 /// </summary>
 internal static class CharRnnLanguageModelRun
 {
-    /// <summary>The library's options for this benchmark before overrides: the plain loop's architecture and optimiser.</summary>
-    public static CharRnnOptions Options(double minutes, int seed) => new CharRnnOptions
+    /// <summary>
+    /// The library's options for one budget: the recipe's architecture and optimiser, Stream mode, a cosine schedule
+    /// over <paramref name="minutes"/> (MaxTrainingTime), never stopping early (the best epoch is kept).
+    /// </summary>
+    public static CharRnnOptions Options(CharLmRecipe recipe, double minutes, int seed) => new CharRnnOptions
     {
         TextColumnName = "Text",
         ContextMode = CharRnnContextMode.Stream,
-        HiddenSize = 384, EmbeddingSize = 64, NumberOfLayers = 2, Dropout = 0.1f,
-        BatchSize = 64, SequenceLength = 128,
-        LearningRate = 3e-3f, LearningRateSchedule = LearningRateSchedule.Cosine, GradientClipNorm = 1f, WeightDecay = 0.01f,
+        CellType = recipe.Cell,
+        HiddenSize = recipe.HiddenSize, EmbeddingSize = recipe.EmbeddingSize, NumberOfLayers = recipe.Layers, Dropout = (float)recipe.Dropout,
+        BatchSize = recipe.BatchSize, SequenceLength = recipe.SequenceLength,
+        LearningRate = (float)recipe.LearningRate, LearningRateSchedule = LearningRateSchedule.Cosine,
+        GradientClipNorm = (float)recipe.GradientClipNorm, WeightDecay = (float)recipe.WeightDecay,
         MaxEpochs = 1000, EarlyStoppingPatience = 0,
         MaxTrainingTime = TimeSpan.FromMinutes(minutes),
         Seed = seed,
     };
 
+    /// <summary>Fits on the training and validation texts (the validation lines held out); sets <c>ValidationFraction</c> to match.</summary>
     public static CharRnnTransformer Train(TinyShakespeare data, CharRnnOptions options, MLContext ml)
     {
         var trainLines = data.Train.Split('\n');

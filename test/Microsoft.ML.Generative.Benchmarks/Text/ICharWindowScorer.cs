@@ -8,7 +8,7 @@ namespace Microsoft.ML.Generative.Benchmarks.Text;
 /// <remarks>
 /// This is the plug-in point for the library's character RNN: train it however it trains (its own loop and time
 /// budget), then wrap its scoring in a <see cref="DelegateCharWindowScorer"/> and pass it to
-/// <see cref="CharLmValidation.Evaluate"/>. The hand-written LSTM (<see cref="PlainCharLstmScorer"/>) and the n-gram
+/// <see cref="CharLmValidation.Evaluate"/>. The hand-written LSTM / GRU (<see cref="PlainCharRnnScorer"/>) and the n-gram
 /// baseline (<see cref="CharNGramModel"/>) implement the same interface, so all three are measured identically.
 /// </remarks>
 internal interface ICharWindowScorer

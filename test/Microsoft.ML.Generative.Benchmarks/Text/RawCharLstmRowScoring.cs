@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Generative.Benchmarks.Text;
 
 /// <summary>
-/// Hand-written batched row scoring with a <see cref="PlainCharLstm"/>: the baseline for the library's Transform.
+/// Hand-written batched row scoring with a <see cref="PlainCharRnn"/> (an LSTM in text-speed): the baseline for the library's Transform.
 /// Each row is read from a zero state as [boundary, c_1 .. c_n] and predicts [c_1 .. c_n, boundary], as the library's
 /// Rows mode does; rows are taken in source order, BatchSize at a time, padded to the batch's longest row, with one
 /// network call per batch; the padding is excluded from the sums.
@@ -14,7 +14,7 @@ internal static class RawCharLstmRowScoring
     private const long Ignore = -100;
 
     /// <summary>Log-likelihood (nats) of every row; <paramref name="boundary"/> is the id of the begin/end symbol.</summary>
-    public static float[] LogLikelihoods(PlainCharLstm network, IReadOnlyList<long[]> rows, long boundary, int batchSize)
+    public static float[] LogLikelihoods(PlainCharRnn network, IReadOnlyList<long[]> rows, long boundary, int batchSize)
     {
         var result = new float[rows.Count];
         network.eval();

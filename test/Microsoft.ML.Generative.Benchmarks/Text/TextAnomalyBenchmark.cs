@@ -17,9 +17,6 @@ internal static class TextAnomalyBenchmark
     public const double TrainFraction = 0.5;
     public const double DefaultK = 0.1;
 
-    /// <summary>Reference AUCs on this protocol given with the task, by n-gram order (orientation, not a target).</summary>
-    private static readonly Dictionary<int, double> Reference = new() { [3] = 0.905, [5] = 0.940 };
-
     private sealed record Fit(string Method, int Seed, double Auc, double Seconds);
 
     /// <summary>
@@ -112,17 +109,13 @@ internal static class TextAnomalyBenchmark
             """);
 
         var seeds = splits.Select(s => s.seed).ToArray();
-        var table = new MarkdownTable(new[] { "method", "ROC-AUC (mean ± std)" }.Concat(seeds.Select(s => $"seed {s}")).Append("reference").ToArray());
+        var table = new MarkdownTable(new[] { "method", "ROC-AUC (mean ± std)" }.Concat(seeds.Select(s => $"seed {s}")).ToArray());
         foreach (var m in methods)
         {
             var aucs = seeds.Select(s => fits.Single(f => f.Method == m.Key && f.Seed == s).Auc).ToList();
-            string reference = "";
-            foreach (var (order, value) in Reference)
-                if (m.Key.StartsWith($"{order}-gram-", StringComparison.Ordinal)) reference = value.ToString("F3");
-            table.Add(new[] { m.Name, $"{Statistics.Mean(aucs):F3} ± {Statistics.StdDev(aucs):F3}" }.Concat(aucs.Select(a => a.ToString("F3"))).Append(reference).ToArray());
+            table.Add(new[] { m.Name, $"{Statistics.Mean(aucs):F3} ± {Statistics.StdDev(aucs):F3}" }.Concat(aucs.Select(a => a.ToString("F3"))).ToArray());
         }
         sb.AppendLine(table.ToString());
-        sb.AppendLine("Reference: the AUCs given with the task for this protocol (5-gram 0.940, 3-gram 0.905; smoothing not stated), for orientation only.").AppendLine();
 
         var times = new MarkdownTable("method", "seconds per fit (train + score, mean)");
         foreach (var m in methods)

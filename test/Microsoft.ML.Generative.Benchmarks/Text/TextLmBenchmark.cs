@@ -1,149 +1,174 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using Microsoft.ML.Generative.Benchmarks.Infrastructure;
 
 namespace Microsoft.ML.Generative.Benchmarks.Text;
 
 /// <summary>
-/// Character language modelling on tiny-shakespeare: add-k n-gram baselines and a plain hand-written TorchSharp
-/// char-LSTM trained for a time budget, all measured by the same <see cref="CharLmValidation"/> protocol.
-/// The library's CharRnn is to be added as one more <see cref="ICharWindowScorer"/> (see README.md).
+/// Character language modelling on tiny-shakespeare, the plain hand-written loop against the library's Fit side by
+/// side: for every budget (and cell type) a fresh run of each, with the same recipe (<see cref="CharLmRecipe"/>), each
+/// with a cosine schedule over its own budget, model selection on the validation text and the figure reported on the
+/// test text (<see cref="TinyShakespeare"/>), all scored by the same <see cref="CharLmValidation"/> protocol. Add-k
+/// n-gram baselines for orientation.
 /// </summary>
 internal static class TextLmBenchmark
 {
-    /// <summary>Validation nats/char of this loop on this machine, given with the task (training minutes, value); orientation only.</summary>
-    private static readonly (double minutes, double nats)[] LstmReference = { (6, 1.558), (11, 1.475), (30, 1.432) };
+    private static readonly string[] KnownMethods = { "ngram", "plain", "fit" };
 
     public static void Run(CommandArguments commandLine)
     {
+        commandLine.RejectRetired("minutes", "use --budgets (one fresh run per budget for each side) or --fit-only-budgets.");
+        commandLine.RejectRetired("checkpoints", "every budget is now its own run; use --budgets.");
+        commandLine.RejectRetired("lstm", "use --plain \"Name=Value;...\" (CharLmRecipe) and --cells lstm.");
         string dataDirectory = DataDirectory.Locate(commandLine.String("data"));
-        var methods = commandLine.List("methods", "ngram", "lstm");
+        var methods = commandLine.List("methods", KnownMethods);
+        if (methods.Except(KnownMethods).FirstOrDefault() is string unknown)
+            throw new ArgumentException($"Unknown method '{unknown}'; use ngram, plain, fit (lstm and charrnn are now plain and fit).");
+        var plan = ComparisonPlan.Parse(commandLine, new double[] { 5, 10, 30 }, Array.Empty<double>(), methods.Contains("plain"), methods.Contains("fit"));
+        var cells = commandLine.List("cells", "gru").Select(c => Enum.TryParse<CharRnnCellType>(c, ignoreCase: true, out var t) && t != CharRnnCellType.Vanilla
+            ? t : throw new ArgumentException($"--cells: '{c}' is not lstm or gru.")).Distinct().ToArray();
         int[] orders = commandLine.Ints("ngram-orders", 1, 2, 3, 5);
         double k = commandLine.Double("k", TextAnomalyBenchmark.DefaultK);
-        double minutes = commandLine.Double("minutes", 30);
-        double[] checkpoints = commandLine.Doubles("checkpoints", 5, 10, 30);
         int seed = commandLine.Int("seed", 0);
         int sampleLength = commandLine.Int("sample-length", 300);
         double temperature = commandLine.Double("temperature", 0.8);
-        var lstmOverrides = OptionOverrides.Parse<PlainCharLstmOptions>(commandLine.String("lstm"));
-        var charRnnOverrides = OptionOverrides.Parse<CharRnnOptions>(commandLine.String("charrnn"));
+        var recipeOverrides = OptionOverrides.Parse<CharLmRecipe>(commandLine.String("recipe"));
+        var plainOverrides = OptionOverrides.Parse<CharLmRecipe>(commandLine.String("plain"));
+        var fitOverrides = OptionOverrides.Parse<CharRnnOptions>(commandLine.String("charrnn"));
         RunEnvironment.ApplyThreads(commandLine);
         commandLine.ThrowOnUnknownOptions();
-
-        if (methods.Except(new[] { "ngram", "lstm", "charrnn" }).FirstOrDefault() is string unknown)
-            throw new ArgumentException($"Unknown method '{unknown}'; use ngram, lstm, charrnn.");
-        if (!(minutes > 0)) throw new ArgumentException("--minutes must be positive.");
-        if (checkpoints.Any(m => !(m > 0) || m > minutes))
-            throw new ArgumentException($"--checkpoints must lie in (0, --minutes = {minutes.ToString(CultureInfo.InvariantCulture)}].");
-        // The end of the budget is always evaluated, so the last number is the budget's result.
-        checkpoints = checkpoints.Append(minutes).Distinct().OrderBy(m => m).ToArray();
         if (!(temperature > 0)) throw new ArgumentException("--temperature must be positive.");
 
         var data = TinyShakespeare.Load(dataDirectory);
-        var validation = new CharLmValidation(data.Validation);
-        var options = new PlainCharLstmOptions();
-        OptionOverrides.Apply(options, lstmOverrides);
-        string header = RunEnvironment.Header("tiny-shakespeare character language modelling (validation nats/char)", commandLine);
-        var wall = Stopwatch.StartNew();
-
-        var sb = new StringBuilder(header);
+        var selection = new CharLmValidation(data.Validation);
+        var test = new CharLmValidation(data.Test);
+        var sb = new StringBuilder(RunEnvironment.Header("tiny-shakespeare: the plain loop and Fit side by side (test nats/char)", commandLine));
         sb.AppendLine($"""
-            Data: `{TinyShakespeare.RelativePath}`, first {100 * TinyShakespeare.TrainFraction:F0}% of the characters for training ({data.Train.Length:N0}), the rest for validation ({data.Validation.Length:N0}).
+            Data: {data.Describe()}.
 
-            Protocol (`CharLmValidation`): {validation.Describe()}. Lower is better; bits/char = nats/char / ln 2. Orientation from the data folder's README: uniform 4.17, unigram 3.35, bigram 2.48, 5-gram about 1.77.
+            Protocol (`CharLmValidation`), on the test text: {test.Describe()}. The same windowing of the validation text ({selection.Windows.Count} windows) is the plain loop's model-selection score. Lower is better; bits/char = nats/char / ln 2. Orientation from the data folder's README (measured there on the last 10%): uniform 4.17, unigram 3.35, bigram 2.48, 5-gram about 1.77.
 
             """);
-
-        if (methods.Contains("ngram"))
-        {
-            var table = new MarkdownTable("model", "V", "nats/char", "bits/char", "train + score seconds");
-            foreach (int n in orders)
-            {
-                var clock = Stopwatch.StartNew();
-                var model = CharNGramModel.TrainOnText(data.Train, n, k);
-                var score = validation.Evaluate(model);
-                clock.Stop();
-                Console.Error.WriteLine($"{model.Name}: {score.NatsPerChar:F4} nats/char ({clock.Elapsed.TotalSeconds:F1}s)");
-                table.Add($"char {model.Name}", model.VocabularySize.ToString(), score.NatsPerChar.ToString("F3"), score.BitsPerChar.ToString("F3"), clock.Elapsed.TotalSeconds.ToString("F1"));
-            }
-            sb.AppendLine($"N-gram baselines (add-k, no back-off, k = {k.ToString("0.###", CultureInfo.InvariantCulture)}; V = training characters + 1 shared symbol for unseen ones; each window scored from its own characters only, begin-padded, so the 64-character context covers every n-gram context):").AppendLine();
-            sb.AppendLine(table.ToString());
-        }
-
-        if (methods.Contains("lstm"))
-        {
-            Console.Error.WriteLine($"char-LSTM: {minutes.ToString(CultureInfo.InvariantCulture)} min of training, checkpoints at {string.Join(", ", checkpoints.Select(m => m.ToString(CultureInfo.InvariantCulture)))} min");
-            var outcome = PlainCharLstmTraining.Run(data.Train, validation, options, minutes, checkpoints, seed, cp =>
-                Console.Error.WriteLine($"  {cp.TrainingMinutes:F2} min, step {cp.Steps}: validation {cp.Validation.NatsPerChar:F4} nats/char, train loss {cp.TrainLoss:F4}, lr {cp.LearningRate:E2}, {cp.CharsPerSecond:N0} chars/s, evaluation {cp.Validation.Seconds:F1}s"));
-            Console.Error.WriteLine("  sampling...");
-            string sample = outcome.Scorer.Sample("\n", sampleLength, temperature, seed);
-            AppendLstm(sb, options, lstmOverrides, outcome, minutes, seed, sample, temperature);
-        }
-
-        if (methods.Contains("charrnn"))
-            AppendCharRnn(sb, data, validation, checkpoints, seed, charRnnOverrides, sampleLength, temperature);
-
+        var wall = Stopwatch.StartNew();
+        if (methods.Contains("ngram")) AppendNGrams(sb, data, test, orders, k);
+        if (plan.RunsPlain || plan.RunsFit)
+            AppendComparison(sb, plan, cells, data, selection, test, seed, recipeOverrides, plainOverrides, fitOverrides, sampleLength, temperature);
         sb.AppendLine($"Whole run: {wall.Elapsed.TotalMinutes:F1} min.");
         Console.WriteLine(sb.ToString());
     }
 
-    /// <summary>
-    /// The library's CharRnn: one Fit per checkpoint, each with that many minutes as its MaxTrainingTime (so each has
-    /// a fully decayed cosine schedule: the result of a fixed budget, not a mid-run snapshot).
-    /// </summary>
-    private static void AppendCharRnn(StringBuilder sb, TinyShakespeare data, CharLmValidation validation, double[] budgets, int seed,
-        IReadOnlyList<(System.Reflection.PropertyInfo, object)> overrides, int sampleLength, double temperature)
+    private static void AppendNGrams(StringBuilder sb, TinyShakespeare data, CharLmValidation test, int[] orders, double k)
     {
-        var table = new MarkdownTable("budget (min)", "epochs", "best epoch", "stop", "chars/s (training)", "Fit validation nats/char", "protocol nats/char", "bits/char", "fit minutes");
-        string sample = null;
-        CharRnnOptions described = null;
-        foreach (double budget in budgets)
+        var table = new MarkdownTable("model", "V", "test nats/char", "bits/char", "train + score seconds");
+        foreach (int n in orders)
         {
-            var ml = new MLContext(seed);
-            TrainingLog.Attach(ml);
-            var options = CharRnnLanguageModelRun.Options(budget, seed);
-            OptionOverrides.Apply(options, overrides);
-            described = options;
-            Console.Error.WriteLine($"char-RNN (ours): {budget.ToString(CultureInfo.InvariantCulture)} min budget");
             var clock = Stopwatch.StartNew();
-            using var model = CharRnnLanguageModelRun.Train(data, options, ml);
+            var model = CharNGramModel.TrainOnText(data.Train, n, k);
+            var score = test.Evaluate(model);
             clock.Stop();
-            var score = validation.Evaluate(CharRnnLanguageModelRun.Scorer(model, "char-RNN (ours)"));
-            var summary = model.TrainingSummary;
-            double trained = summary.History.Sum(h => h.ItemsPerSecond * h.Seconds), seconds = summary.History.Sum(h => h.Seconds);
-            Console.Error.WriteLine($"  {budget} min: protocol {score.NatsPerChar:F4} nats/char");
-            table.Add(budget.ToString("0.##", CultureInfo.InvariantCulture), summary.History.Count.ToString(), summary.BestEpoch.ToString(), summary.StopReason.ToString(),
-                (trained / Math.Max(seconds, 1e-9)).ToString("N0"), summary.BestLoss?.ToString("F3") ?? "-", score.NatsPerChar.ToString("F3"), score.BitsPerChar.ToString("F3"),
-                clock.Elapsed.TotalMinutes.ToString("F2"));
-            sample = model.Generate("\n", sampleLength, (float)temperature, seed);
+            Console.Error.WriteLine($"{model.Name}: {score.NatsPerChar:F4} nats/char ({clock.Elapsed.TotalSeconds:F1}s)");
+            table.Add($"char {model.Name}", model.VocabularySize.ToString(CultureInfo.InvariantCulture), F3(score.NatsPerChar), F3(score.BitsPerChar),
+                clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
         }
-        sb.AppendLine($"""
-            Char-RNN (ours, `ml.Generative().CharRnn(...)`, Stream mode): {described.CellType} {described.NumberOfLayers} x {described.HiddenSize}, embedding {described.EmbeddingSize}, dropout {described.Dropout}, {described.BatchSize} parallel segments x {described.SequenceLength} characters, AdamW {described.LearningRate.ToString(CultureInfo.InvariantCulture)} (weight decay {described.WeightDecay.ToString(CultureInfo.InvariantCulture)}), cosine decay over the budget, clipping {described.GradientClipNorm.ToString(CultureInfo.InvariantCulture)}; the validation text's lines are Fit's held-out rows (used to keep the best epoch, never trained on). One Fit per budget; the budget (MaxTrainingTime) includes Fit's own validation passes.{(overrides.Count > 0 ? $" Changed: {OptionOverrides.Describe(overrides)}." : "")}
-
-            """);
+        sb.AppendLine($"N-gram baselines (add-k, no back-off, k = {k.ToString("0.###", CultureInfo.InvariantCulture)}; trained on the training text; V = training characters + 1 shared symbol for unseen ones; each window scored from its own characters only, begin-padded, so the 64-character context covers every n-gram context):").AppendLine();
         sb.AppendLine(table.ToString());
-        sb.AppendLine($"Sample after the last budget ({sampleLength} characters after a newline, temperature {temperature.ToString(CultureInfo.InvariantCulture)}, seed {seed}):").AppendLine();
-        sb.AppendLine("```").AppendLine(sample?.TrimEnd('\n')).AppendLine("```").AppendLine();
     }
 
-    private static void AppendLstm(StringBuilder sb, PlainCharLstmOptions o, IReadOnlyList<(System.Reflection.PropertyInfo, object)> overrides,
-        PlainCharLstmTraining.Outcome outcome, double minutes, int seed, string sample, double temperature)
+    private static void AppendComparison(StringBuilder sb, ComparisonPlan plan, CharRnnCellType[] cells, TinyShakespeare data,
+        CharLmValidation selection, CharLmValidation test, int seed, IReadOnlyList<(PropertyInfo, object)> recipeOverrides,
+        IReadOnlyList<(PropertyInfo, object)> plainOverrides, IReadOnlyList<(PropertyInfo, object)> fitOverrides, int sampleLength, double temperature)
     {
-        sb.AppendLine($"""
-            Plain char-LSTM (hand-written TorchSharp loop, `PlainCharLstmTraining`): embedding {o.EmbeddingSize}, {o.Layers}-layer LSTM hidden {o.HiddenSize}, dropout {o.Dropout} (between LSTM layers and before the head), linear head; {outcome.Parameters:N0} parameters. Truncated BPTT over {o.BatchSize} contiguous streams x {o.SequenceLength} characters per step with the (h, c) state carried (detached) from step to step and reset at each epoch ({outcome.StepsPerEpoch} steps; random start offset per epoch); AdamW lr {o.LearningRate} (weight decay {o.WeightDecay}) with cosine decay to 0 over the {minutes.ToString(CultureInfo.InvariantCulture)}-minute training-time budget, no warm-up; gradient clipping at global norm {o.GradientClipNorm}; seed {seed}.{(overrides.Count > 0 ? $" **Changed from the reference configuration: {OptionOverrides.Describe(overrides)}.**" : "")}
-            Checkpoints are taken after the first step reaching the requested training time (evaluation time excluded from the clock and from the learning-rate schedule).
+        CharLmRecipe Recipe(CharRnnCellType cell, bool plain)
+        {
+            var r = new CharLmRecipe();
+            OptionOverrides.Apply(r, recipeOverrides);
+            r.Cell = cell;
+            if (plain) OptionOverrides.Apply(r, plainOverrides);
+            return r;
+        }
+
+        Console.Error.WriteLine($"{plan.Describe()} Cells: {string.Join(", ", cells)}; at least {plan.TotalBudgetMinutes(cells.Length):F0} min.");
+        var table = new MarkdownTable("budget (min)", "cell", "side", "order", "started", "epochs", "best epoch", "chars/s (training)",
+            "validation nats/char (selection)", "**test nats/char**", "test bits/char", "run min");
+        var summary = new ComparisonSummary();
+        var samples = new Dictionary<(ComparisonSide, CharRnnCellType), (double minutes, string text)>();
+        var recipes = new Dictionary<(ComparisonSide, CharRnnCellType), string>();
+        foreach (var run in plan.Runs(cells))
+        {
+            ComparisonPlan.Settle();
+            string started = DateTime.Now.ToString("HH:mm", CultureInfo.InvariantCulture);
+            string budget = run.Minutes.ToString("0.##", CultureInfo.InvariantCulture);
+            string cellName = run.Variant.ToString().ToUpperInvariant();
+            Console.Error.WriteLine($"[{started}] {run.Side} {cellName}, {budget} min ({run.PositionText})");
+            var clock = Stopwatch.StartNew();
+            CharLmScore score;
+            string[] measured;
+            string sample = null;
+            if (run.Side == ComparisonSide.Plain)
+            {
+                var recipe = Recipe(run.Variant, plain: true);
+                var outcome = PlainCharRnnTraining.Run(data.Train, selection, recipe, run.Minutes, seed, line => Console.Error.WriteLine($"  plain {cellName}: {line}"));
+                using var scorer = outcome.Scorer;
+                clock.Stop();
+                recipes[(run.Side, run.Variant)] = $"{recipe.Describe()}; {outcome.Parameters:N0} parameters (`{OptionOverrides.DescribeAll(recipe)}`)";
+                score = test.Evaluate(scorer);
+                if (sampleLength > 0) sample = scorer.Sample("\n", sampleLength, temperature, seed);
+                measured = new[] { outcome.Epochs.ToString(CultureInfo.InvariantCulture), outcome.BestEpoch.ToString(CultureInfo.InvariantCulture),
+                    outcome.CharsPerSecond.ToString("N0", CultureInfo.InvariantCulture), F3(outcome.BestValidationNatsPerChar) };
+            }
+            else
+            {
+                var options = CharRnnLanguageModelRun.Options(Recipe(run.Variant, plain: false), run.Minutes, seed);
+                OptionOverrides.Apply(options, fitOverrides);
+                var ml = new MLContext(seed);
+                TrainingLog.Attach(ml);
+                using var model = CharRnnLanguageModelRun.Train(data, options, ml);
+                clock.Stop();
+                recipes[(run.Side, run.Variant)] = $"`{OptionOverrides.DescribeAll(options)}` (MaxTrainingTime is each run's budget)";
+                score = test.Evaluate(CharRnnLanguageModelRun.Scorer(model, "char-RNN (ours)"));
+                if (sampleLength > 0) sample = model.Generate("\n", sampleLength, (float)temperature, seed);
+                var s = model.TrainingSummary;
+                double trained = s.History.Sum(h => h.ItemsPerSecond * h.Seconds), seconds = s.History.Sum(h => h.Seconds);
+                measured = new[] { s.History.Count.ToString(CultureInfo.InvariantCulture), s.BestEpoch.ToString(CultureInfo.InvariantCulture),
+                    (trained / Math.Max(seconds, 1e-9)).ToString("N0", CultureInfo.InvariantCulture), s.BestLoss is double b ? F3(b) + "*" : "-" };
+            }
+            summary.Add(run, cellName, score.NatsPerChar);
+            if (sample is not null && (!samples.TryGetValue((run.Side, run.Variant), out var kept) || run.Minutes >= kept.minutes))
+                samples[(run.Side, run.Variant)] = (run.Minutes, sample);
+            var row = new[] { budget, cellName, run.Side == ComparisonSide.Plain ? "plain loop" : "Fit", run.PositionText, started }
+                .Concat(measured)
+                .Concat(new[] { $"**{F3(score.NatsPerChar)}**", F3(score.BitsPerChar), clock.Elapsed.TotalMinutes.ToString("F2", CultureInfo.InvariantCulture) })
+                .ToArray();
+            table.Add(row);
+            // At once, so that a long run that is cut short still leaves its finished budgets.
+            Console.Error.WriteLine($"| {string.Join(" | ", row)} |");
+        }
+
+        sb.AppendLine(plan.Describe() + $" Cells: {string.Join(", ", cells.Select(c => c.ToString().ToUpperInvariant()))}; seed {seed} on both sides.").AppendLine();
+        sb.AppendLine(summary.ToTable("test nats/char", "cell").ToString());
+        sb.AppendLine(table.ToString());
+        sb.AppendLine("""
+            - *Validation nats/char (selection)*: what each side picked its kept weights by, on the validation text. Plain loop: the windows protocol above. Fit (marked *): its own held-out loss (the validation lines read as one stream, state carried), so the two columns are not the same measure; the test column is.
+            - *chars/s (training)*: characters per second of training steps, validation excluded. *run min*: wall time of the training run (its budget includes its validation passes), before scoring the test text.
 
             """);
-        var table = new MarkdownTable("checkpoint (min)", "training min", "steps", "chars trained", "epochs", "train loss", "validation nats/char", "bits/char", "chars/s (training)", "evaluation s");
-        foreach (var cp in outcome.Checkpoints)
-            table.Add(cp.TargetMinutes.ToString("0.##", CultureInfo.InvariantCulture), cp.TrainingMinutes.ToString("F2"), cp.Steps.ToString("N0"), cp.TrainedChars.ToString("N0"),
-                (cp.TrainedChars / (double)(outcome.StepsPerEpoch * (long)o.BatchSize * o.SequenceLength)).ToString("F2"), cp.TrainLoss.ToString("F3"),
-                cp.Validation.NatsPerChar.ToString("F3"), cp.Validation.BitsPerChar.ToString("F3"), cp.CharsPerSecond.ToString("N0"), cp.Validation.Seconds.ToString("F1"));
-        sb.AppendLine(table.ToString());
-        sb.AppendLine($"Throughput: {outcome.TrainedChars / outcome.TrainingSeconds:N0} training chars/s over {outcome.TrainingSeconds / 60:F2} min ({outcome.Steps:N0} steps); evaluation took {outcome.EvaluationSeconds:F1} s in all. Train loss: mean over the steps since the previous checkpoint, with dropout.");
-        sb.AppendLine($"Reference for this loop on this machine (given with the task, orientation only): {string.Join(", ", LstmReference.Select(r => $"{r.nats:F3} at {r.minutes:0} min"))}.").AppendLine();
-        sb.AppendLine($"Sample after training ({sample.Length} characters after a newline prompt, temperature {temperature.ToString(CultureInfo.InvariantCulture)}, seed {seed}):").AppendLine();
-        sb.AppendLine("```").AppendLine(sample.TrimEnd('\n')).AppendLine("```").AppendLine();
+        foreach (var ((side, cell), text) in recipes.OrderBy(r => r.Key.Item2).ThenBy(r => r.Key.Item1))
+            sb.AppendLine(side == ComparisonSide.Plain
+                ? $"- Plain loop, {cell.ToString().ToUpperInvariant()} (hand-written TorchSharp, `PlainCharRnnTraining`): {text}. Truncated BPTT over contiguous segments, state carried (detached) between steps and reset each epoch, random start offset per epoch; AdamW with cosine decay to 0 over the wall-clock budget (validation included, as Fit's MaxTrainingTime); validation after every epoch and when the budget ends; the best weights kept."
+                : $"- Fit, {cell.ToString().ToUpperInvariant()} (`ml.Generative().CharRnn(options)`, Stream mode, training then validation lines, the validation lines held out): {text}.");
+        var changes = new[] { ("both sides", recipeOverrides), ("plain loop only", plainOverrides), ("Fit only", fitOverrides) }
+            .Where(c => c.Item2.Count > 0).Select(c => $"{c.Item1} `{OptionOverrides.Describe(c.Item2)}`").ToArray();
+        if (changes.Length > 0)
+            sb.AppendLine($"- **Changed from the documented recipe:** {string.Join("; ", changes)}.");
+        sb.AppendLine();
+        foreach (var ((side, cell), (minutes, text)) in samples.OrderBy(s => s.Key.Item2).ThenBy(s => s.Key.Item1))
+        {
+            sb.AppendLine($"Sample, {(side == ComparisonSide.Plain ? "plain loop" : "Fit")} {cell.ToString().ToUpperInvariant()} after {minutes.ToString("0.##", CultureInfo.InvariantCulture)} min ({sampleLength} characters after a newline, temperature {temperature.ToString(CultureInfo.InvariantCulture)}, seed {seed}):").AppendLine();
+            sb.AppendLine("```").AppendLine(text.TrimEnd('\n')).AppendLine("```").AppendLine();
+        }
     }
+
+    private static string F3(double x) => x.ToString("F3", CultureInfo.InvariantCulture);
 }

@@ -43,7 +43,7 @@ internal static class TextSpeedBenchmark
         long boundary = vocabulary.Size;
         var encoded = texts.Select(vocabulary.Encode).ToArray();
         TorchSharp.torch.random.manual_seed(0);
-        using var raw = new PlainCharLstm(vocabulary.Size + 1, new PlainCharLstmOptions { EmbeddingSize = embedding, HiddenSize = hidden, Layers = layers, Dropout = 0 });
+        using var raw = new PlainCharRnn(vocabulary.Size + 1, new CharLmRecipe { Cell = CharRnnCellType.Lstm, EmbeddingSize = embedding, HiddenSize = hidden, Layers = layers, Dropout = 0 });
 
         Console.Error.WriteLine("warm-up...");
         ScoreThroughTransform(model, ml.Data.LoadFromEnumerable(texts.Take(2 * batchSize).Select(t => new TextLine { Text = t })));

@@ -3,17 +3,17 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Generative.Benchmarks.Text;
 
 /// <summary>
-/// <see cref="ICharWindowScorer"/> of a <see cref="PlainCharLstm"/>: windows are scored in batches in evaluation mode
+/// <see cref="ICharWindowScorer"/> of a <see cref="PlainCharRnn"/>: windows are scored in batches in evaluation mode
 /// (no dropout) without gradients, each from the zero state; the input is w[0..L-2], the targets w[1..L-1], and the
-/// targets at positions &gt;= the context length are summed. Also generates samples.
+/// targets at positions &gt;= the context length are summed. Also generates samples. Owns the model.
 /// </summary>
-internal sealed class PlainCharLstmScorer : ICharWindowScorer
+internal sealed class PlainCharRnnScorer : ICharWindowScorer, IDisposable
 {
-    private readonly PlainCharLstm _model;
+    private readonly PlainCharRnn _model;
     private readonly CharVocabulary _vocabulary;
     private readonly int _batchSize;
 
-    public PlainCharLstmScorer(PlainCharLstm model, CharVocabulary vocabulary, int batchSize, string name)
+    public PlainCharRnnScorer(PlainCharRnn model, CharVocabulary vocabulary, int batchSize, string name)
     {
         _model = model;
         _vocabulary = vocabulary;
@@ -69,7 +69,7 @@ internal sealed class PlainCharLstmScorer : ICharWindowScorer
             using var _ = no_grad();
             using var generator = new Generator((ulong)seed);
             var sb = new System.Text.StringBuilder(length);
-            (Tensor h, Tensor c)? state = null;
+            PlainCharRnn.State state = null;
             long[] next = _vocabulary.Encode(prompt);
             using var scope = NewDisposeScope();
             for (int i = 0; i < length; i++)
@@ -88,4 +88,6 @@ internal sealed class PlainCharLstmScorer : ICharWindowScorer
             if (wasTraining) _model.train();
         }
     }
+
+    public void Dispose() => _model.Dispose();
 }
