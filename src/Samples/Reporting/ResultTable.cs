@@ -1,3 +1,5 @@
+using System;
+using System.IO;
 using System.Linq;
 using Spectre.Console;
 using PlainText = Spectre.Console.Text;
@@ -11,6 +13,9 @@ namespace Samples.Reporting
     /// </summary>
     internal static class ResultTable
     {
+        /// <summary>Plain output is not wrapped: files and pipes have no width.</summary>
+        private const int PlainWidth = 10_000;
+
         /// <summary>A table whose column headers are <paramref name="headers"/>; a header that starts with '&gt;' is right-aligned (numbers), without the '&gt;'.</summary>
         public static Table Create(params string[] headers)
         {
@@ -27,6 +32,29 @@ namespace Samples.Reporting
         public static Table AddTextRow(this Table table, params string[] cells) => table.AddRow(cells.Select(c => new PlainText(c)));
 
         /// <summary>Writes the table indented by two spaces, like the lines around it.</summary>
-        public static void Write(Table table) => AnsiConsole.Write(new Padder(table, new Padding(2, 0, 0, 0)));
+        public static void Write(Table table)
+        {
+            var indented = new Padder(table, new Padding(2, 0, 0, 0));
+            if (Terminal.IsInteractive)
+            {
+                AnsiConsole.Write(indented);
+                return;
+            }
+
+            // Plain text: rendered by a console of its own that has no terminal width to wrap cells at, then written without
+            // the padding Spectre leaves at the ends of lines.
+            var text = new StringWriter();
+            var plain = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Interactive = InteractionSupport.No,
+                Out = new AnsiConsoleOutput(text),
+            });
+            plain.Profile.Width = PlainWidth;
+            plain.Write(indented);
+            foreach (var line in text.ToString().TrimEnd().Split('\n'))
+                Console.WriteLine(line.TrimEnd());
+        }
     }
 }

@@ -128,8 +128,9 @@ namespace Samples.Reporting
         {
             if (_task is not null)
             {
-                // Written through Spectre.Console, the line goes above the live bar instead of through it.
-                AnsiConsole.Write(new PlainText("  " + message + Environment.NewLine));
+                // Written through Spectre.Console, the message goes above the live bar instead of through it. Expanded to the
+                // full width, its lines cover what the bar left on them (and wrapped lines keep the indent).
+                AnsiConsole.Write(new Panel(new PlainText(message)) { Border = BoxBorder.None, Padding = new Padding(2, 0, 0, 0), Expand = true });
                 return;
             }
             FlushPendingPlainLine();
