@@ -106,7 +106,8 @@ namespace Samples.Commands
         {
             CsvPath = result.GetValue(_csv),
             LabelColumn = result.GetValue(_label),
-            FeatureColumns = result.GetValue(_features),
+            // Not given: System.CommandLine returns an empty array for a list option; no list means "every numeric column".
+            FeatureColumns = result.GetValue(_features) is { Length: > 0 } features ? features : null,
             Separator = result.GetValue(_separator),
             HasHeader = OptionRules.IsYes(result.GetValue(_hasHeader)),
             OutputDirectory = result.GetValue(_output),
