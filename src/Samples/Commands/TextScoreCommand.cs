@@ -112,8 +112,7 @@ namespace Samples.Commands
             Console.WriteLine(top.Length == scores.Length
                 ? $"All {top.Length} lines, most unusual first (Score in bits/char):"
                 : $"The {top.Length} most unusual lines of {scores.Length} (Score in bits/char):");
-            foreach (var line in highlighter.Legend())
-                Console.WriteLine("  " + line);
+            highlighter.WriteLegend("  ");
             for (int rank = 0; rank < top.Length; rank++)
             {
                 int i = top[rank];
@@ -121,8 +120,7 @@ namespace Samples.Commands
                 int unknown = characters.Count(c => c.IsUnknown);
                 Console.WriteLine();
                 Console.WriteLine($"  #{rank + 1}  line {file.LineNumbers[i]}  {Bits(scores[i]):F3} bits/char" + (unknown > 0 ? $"  ({unknown} unknown character(s))" : ""));
-                foreach (var output in highlighter.Render(characters, Indent))
-                    Console.WriteLine(output);
+                highlighter.Write(characters, Indent);
             }
         }
 
