@@ -154,7 +154,7 @@ namespace Samples.Commands
 
         private readonly Option<int> _threads = new Option<int>("--threads")
         {
-            Description = "CPU threads; 0 for one per core (1 by default: on a busy machine more threads can make training many times slower)",
+            Description = "CPU threads; 0 for one per core (on a busy machine more threads can make training many times slower)",
             HelpName = "n",
             DefaultValueFactory = _ => TorchThreads.Default,
         }.InRange(0, 256);
