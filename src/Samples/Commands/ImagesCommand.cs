@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -19,8 +20,11 @@ namespace Samples.Commands
     /// test images against an independent-pixel model and a uniform guess, saves, reloads and checks the model, then writes
     /// PNG grids of sampled images and of latent-space interpolations between test images.
     /// </summary>
-    internal sealed class ImagesCommand : ICommand
+    internal static class ImagesCommand
     {
+        public const string Name = "images";
+        public const string Description = "Train a Real NVP flow on an IDX or CSV image file, report bits/dim, draw and interpolate images";
+
         /// <summary>Test images the save/reload check scores with both models.</summary>
         private const int CheckedImages = 16;
         private const int SampleCount = 64, GridColumns = 8;
@@ -28,13 +32,18 @@ namespace Samples.Commands
         /// <summary>Sampling temperatures: 0.7 as the paper and Glow show (cleaner images), 1 the model's own distribution.</summary>
         private static readonly float[] Temperatures = { 0.7f, 1.0f };
 
-        public string Name => "images";
-        public string Summary => "train a Real NVP flow on an IDX or CSV image file, report bits/dim, draw and interpolate images";
-        public string Usage => ImagesSettings.Usage;
-
-        public int Run(IReadOnlyList<string> args)
+        public static Command Create(HelpWithNotes help)
         {
-            var settings = ImagesSettings.Parse(args);
+            var command = new Command(Name, Description);
+            var options = new ImagesOptions();
+            options.AddTo(command);
+            command.SetAction(result => Run(options.Read(result)));
+            help.Add(command, ImagesOptions.Notes);
+            return command;
+        }
+
+        private static int Run(ImagesSettings settings)
+        {
             var clock = Stopwatch.StartNew();
             var ml = new MLContext(seed: settings.Seed);
             TorchThreads.Use(settings.Threads);
@@ -56,9 +65,10 @@ namespace Samples.Commands
             Console.WriteLine();
             Console.WriteLine($"Files written to {Path.GetFullPath(settings.OutputDirectory)}:");
             files.Insert(0, (Path.Combine(settings.OutputDirectory, ImagesSettings.ModelFileName), "the fitted RealNvpImageTransformer; load it with mlContext.Model.Load"));
-            int width = files.Max(f => f.Path.Length);
+            var table = ResultTable.Create("file", "what");
             foreach (var (path, what) in files)
-                Console.WriteLine($"  {path.PadRight(width)}  {what}");
+                table.AddTextRow(path, what);
+            ResultTable.Write(table);
             Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
             return ExitCodes.Success;
         }
@@ -179,8 +189,7 @@ namespace Samples.Commands
             RealNvpImageTransformer model;
             try
             {
-                using (new TrainingProgress(ml, settings.TimeBudget, lossDecimals: 3))
-                    model = ml.Generative().RealNvpImage(options).Fit(trainView);
+                model = TrainingProgress.Run(ml, () => ml.Generative().RealNvpImage(options).Fit(trainView), settings.TimeBudget, lossDecimals: 3);
             }
             catch (InvalidOperationException e)
             {
@@ -205,10 +214,11 @@ namespace Samples.Commands
             Console.WriteLine();
             Console.WriteLine($"Bits per dimension on the {test.Count} test image(s) (not trained on; lower is better), scored in {seconds:F1} s:");
             Console.WriteLine($"  bits/dim = -log2 p(image) / {test.Dimensions} pixel values: the bits per value a compressor built on the model would need.");
-            Console.WriteLine($"  {"Real NVP, dequantized (EvaluateBitsPerDimension, the figure papers report)",-78} {dequantized,7:F3}");
-            Console.WriteLine($"  {"Real NVP, mean of the BitsPerDimension column (each pixel at its bin's centre)",-78} {binCentres,7:F3}");
-            Console.WriteLine($"  {"independent pixels (each position's level frequencies in training, add-one)",-78} {independent,7:F3}");
-            Console.WriteLine($"  {$"uniform guess among {modelLevels} levels (log2 {modelLevels})",-78} {uniform,7:F3}");
+            ResultTable.Write(ResultTable.Create("model", ">bits/dim")
+                .AddTextRow("Real NVP, dequantized (EvaluateBitsPerDimension, the figure papers report)", $"{dequantized:F3}")
+                .AddTextRow("Real NVP, mean of the BitsPerDimension column (each pixel at its bin's centre)", $"{binCentres:F3}")
+                .AddTextRow("independent pixels (each position's level frequencies in training, add-one)", $"{independent:F3}")
+                .AddTextRow($"uniform guess among {modelLevels} levels (log2 {modelLevels})", $"{uniform:F3}"));
             if (summary.BestEpoch == 0 || summary.BestLoss is null)
             {
                 Console.WriteLine("  No epoch improved on the initial weights: the model is untrained. Give it more time (--minutes) or epochs.");

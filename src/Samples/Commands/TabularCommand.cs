@@ -1,14 +1,17 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using CsvHelper;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Generative;
 using Samples.Cli;
 using Samples.Evaluation;
-using Samples.Imaging;
+using Samples.Plotting;
 using Samples.Reporting;
 using Samples.Tabular;
 
@@ -18,18 +21,27 @@ namespace Samples.Commands
     /// Anomaly detection on a numeric table: trains a Real NVP flow on normal rows, scores held-out rows by
     /// -log p(x), compares the ROC-AUC with ML.NET's RandomizedPca, then saves, reloads and samples the model.
     /// </summary>
-    internal sealed class TabularCommand : ICommand
+    internal static class TabularCommand
     {
+        public const string Name = "tabular";
+        public const string Description = "Anomaly detection on a numeric table with a Real NVP flow, next to ML.NET's RandomizedPca (the default command)";
         private const double TrainFraction = 0.7;
         private const string FeaturesColumn = "Features";
 
-        public string Name => "tabular";
-        public string Summary => "anomaly detection on a numeric table (default: built-in breast-cancer data)";
-        public string Usage => TabularSettings.Usage;
+        public static Command Create(HelpWithNotes help) => Define(new Command(Name, Description), help);
 
-        public int Run(IReadOnlyList<string> args)
+        /// <summary>Gives <paramref name="command"/> the options and the action of "tabular"; the root command gets them too, as the default.</summary>
+        public static Command Define(Command command, HelpWithNotes help)
         {
-            var settings = TabularSettings.Parse(args);
+            var options = new TabularOptions();
+            options.AddTo(command);
+            command.SetAction(result => Run(options.Read(result)));
+            help.Add(command, TabularOptions.Notes);
+            return command;
+        }
+
+        private static int Run(TabularSettings settings)
+        {
             var clock = Stopwatch.StartNew();
             var ml = new MLContext(seed: settings.Seed);
 
@@ -133,8 +145,7 @@ namespace Samples.Commands
             Console.WriteLine("  loss = mean -log p(x) per row in nats, lower is better; 'valid' is measured on rows the flow does not train on.");
             var clock = Stopwatch.StartNew();
             TransformerChain<RealNvpTransformer> model;
-            using (new TrainingProgress(ml))
-                model = pipeline.Fit(trainView);
+            model = TrainingProgress.Run(ml, () => pipeline.Fit(trainView));
             Console.WriteLine($"  Trained in {clock.Elapsed.TotalSeconds:F1} s ({model.LastTransformer.TrainingSummary.History.Count} epochs).");
             return model;
         }
@@ -152,16 +163,18 @@ namespace Samples.Commands
 
             Console.WriteLine();
             Console.WriteLine($"Results on the {test.Count} held-out rows (Score = -log p(x), higher = more anomalous):");
-            Console.WriteLine($"  {"model",-28} {"ROC-AUC",8} {"detection rate at 10 false positives",38}");
-            Console.WriteLine($"  {"Real NVP (this library)",-28} {flowMetrics.AreaUnderRocCurve,8:F3} {flowMetrics.DetectionRateAtFalsePositiveCount,38:P1}");
+            var table = ResultTable.Create("model", ">ROC-AUC", ">detection rate at 10 false positives")
+                .AddTextRow("Real NVP (this library)", $"{flowMetrics.AreaUnderRocCurve:F3}", $"{flowMetrics.DetectionRateAtFalsePositiveCount:P1}");
+            if (pcaUsable)
+                table.AddTextRow($"RandomizedPca (rank {rank})", $"{pcaMetrics.AreaUnderRocCurve:F3}", $"{pcaMetrics.DetectionRateAtFalsePositiveCount:P1}");
+            else
+                table.AddTextRow("RandomizedPca", "n/a", pcaScores.Length == 0 ? "(needs 2 or more features)" : "(some of its scores are NaN)");
+            ResultTable.Write(table);
             if (pcaUsable)
             {
-                Console.WriteLine($"  {$"RandomizedPca (rank {rank})",-28} {pcaMetrics.AreaUnderRocCurve,8:F3} {pcaMetrics.DetectionRateAtFalsePositiveCount,38:P1}");
                 Console.WriteLine("  (RandomizedPca scores the share of a row's deviation from the mean that lies outside its top");
                 Console.WriteLine($"  {rank} principal directions, so rows that are extreme along those directions still score low.)");
             }
-            else
-                Console.WriteLine($"  {"RandomizedPca",-28} {"n/a",8}   ({(pcaScores.Length == 0 ? "needs 2 or more features" : "some of its scores are NaN")})");
 
             int anomalies = (int)test.Labels.Sum();
             int caught = Enumerable.Range(0, test.Count).Count(i => flagged[i] && test.Labels[i] == 1f);
@@ -169,8 +182,8 @@ namespace Samples.Commands
             Console.WriteLine($"  At its threshold {model.LastTransformer.Threshold:F2} (about 1% of the normal rows held out in training score above it)");
             Console.WriteLine($"  the flow flags {caught} of {anomalies} anomalies and {falseAlarms} of {test.Count - anomalies} normal test rows (PredictedLabel = true).");
 
-            var curves = new List<(string, RocCurve, Rgb)> { ("Real NVP", RocCurve.Compute(flowScores, test.Labels), Rgb.Blue) };
-            if (pcaUsable) curves.Add(($"RandomizedPca (rank {rank})", RocCurve.Compute(pcaScores, test.Labels), Rgb.Orange));
+            var curves = new List<(string, RocCurve)> { ("Real NVP", RocCurve.Compute(flowScores, test.Labels)) };
+            if (pcaUsable) curves.Add(($"RandomizedPca (rank {rank})", RocCurve.Compute(pcaScores, test.Labels)));
             string plot = Path.Combine(settings.OutputDirectory, "roc.png");
             RocPlot.Write(plot, settings.CsvPath is null ? "ROC - breast cancer, malignant = anomaly" : $"ROC - {Path.GetFileName(settings.CsvPath)}", curves);
             Console.WriteLine($"  ROC curves: {plot}");
@@ -201,9 +214,10 @@ namespace Samples.Commands
             Console.WriteLine($"Held-out rows: {test.Count}; mean log-likelihood {logLikelihoods.Average():F3} nats per row.");
             Console.WriteLine($"Anomaly threshold (Score above which PredictedLabel is true): {model.LastTransformer.Threshold:F3}; {flagged.Count(f => f)} of {test.Count} held-out rows flagged.");
             Console.WriteLine("Most anomalous held-out rows:");
-            Console.WriteLine($"  {"line",6} {"Score",10} {"flagged",8}");
+            var table = ResultTable.Create(">line", ">Score", "flagged");
             foreach (int i in Enumerable.Range(0, test.Count).OrderByDescending(i => scores[i]).Take(5))
-                Console.WriteLine($"  {test.LineNumbers[i],6} {scores[i],10:F3} {flagged[i],8}");
+                table.AddTextRow($"{test.LineNumbers[i]}", $"{scores[i]:F3}", $"{flagged[i]}");
+            ResultTable.Write(table);
         }
 
         private static void SaveReloadAndPredict(MLContext ml, TabularSettings settings, ITransformer model, IDataView trainView,
@@ -227,13 +241,14 @@ namespace Samples.Commands
                 ? Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == 0f).Take(3).Concat(Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == 1f).Take(3))
                 : Enumerable.Range(0, Math.Min(5, test.Count));
             Console.WriteLine("  PredictionEngine on the loaded model:");
-            Console.WriteLine($"  {"line",6} {"label",-8} {"Score",10} {"LogLikelihood",14} {"PredictedLabel",15}");
+            var table = ResultTable.Create(">line", "label", ">Score", ">LogLikelihood", "PredictedLabel");
             foreach (int i in examples)
             {
                 var prediction = engine.Predict(new TabularRow { Values = test.Rows[i] });
                 string label = !test.HasLabels ? "-" : test.Labels[i] == 1f ? "anomaly" : "normal";
-                Console.WriteLine($"  {test.LineNumbers[i],6} {label,-8} {prediction.Score,10:F3} {prediction.LogLikelihood,14:F3} {prediction.PredictedLabel,15}");
+                table.AddTextRow($"{test.LineNumbers[i]}", label, $"{prediction.Score:F3}", $"{prediction.LogLikelihood:F3}", $"{prediction.PredictedLabel}");
             }
+            ResultTable.Write(table);
             (loaded as IDisposable)?.Dispose();
         }
 
@@ -242,16 +257,26 @@ namespace Samples.Commands
             // Sample returns rows in the original units: the flow's standardisation is inverted too.
             var samples = flow.Sample(count: 10, temperature: 1f, seed: 7).GetColumn<float[]>(flow.FeatureColumnName).ToArray();
             string path = Path.Combine(settings.OutputDirectory, "synthetic.csv");
-            CsvWriter.Write(path, featureNames, samples);
+            // A header of the feature names (quoted where they need it), then one row per sample, each float as the
+            // shortest text that reads back as the same value.
+            var options = new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, NewLine = "\n" };
+            using (var writer = CsvWriter.ToFile(path, options))
+            {
+                writer.WriteHeader(featureNames.ToArray());
+                foreach (var row in samples)
+                {
+                    foreach (var value in row) writer.WriteField(value, "");
+                    writer.EndRecord();
+                }
+            }
 
             int shown = Math.Min(5, featureNames.Count);
             Console.WriteLine();
             Console.WriteLine($"Drew {samples.Length} synthetic rows from the flow into {path}; the first two (first {shown} features):");
-            Console.WriteLine("  " + string.Join(" ", featureNames.Take(shown).Select(n => Short(n).PadLeft(14))));
+            var table = ResultTable.Create(featureNames.Take(shown).Select(n => ">" + n).ToArray());
             foreach (var row in samples.Take(2))
-                Console.WriteLine("  " + string.Join(" ", row.Take(shown).Select(v => v.ToString("G5").PadLeft(14))));
+                table.AddTextRow(row.Take(shown).Select(v => v.ToString("G5")).ToArray());
+            ResultTable.Write(table);
         }
-
-        private static string Short(string name) => name.Length <= 14 ? name : name[..13] + ".";
     }
 }

@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Generic;
+using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -16,8 +16,11 @@ namespace Samples.Commands
     /// Language modelling of a text file: trains a char-RNN (one row per line, as one stream or as independent rows),
     /// reports the held-out loss against context-free baselines, saves, reloads and checks the model, then generates text.
     /// </summary>
-    internal sealed class TextCommand : ICommand
+    internal static class TextCommand
     {
+        public const string Name = "text";
+        public const string Description = "Train a character-level language model (char-RNN) on a text file, report its held-out loss, generate text";
+
         /// <summary>Lines the save/reload check scores with both models.</summary>
         private const int CheckedLines = 200;
         /// <summary>Rows mode: how many rows are generated.</summary>
@@ -25,13 +28,18 @@ namespace Samples.Commands
         /// <summary>Stream mode: the default prompt is the start of the first line, up to this many characters.</summary>
         private const int DefaultPromptLength = 20;
 
-        public string Name => "text";
-        public string Summary => "train a character-level language model (char-RNN) on a text file and generate text";
-        public string Usage => TextSettings.Usage;
-
-        public int Run(IReadOnlyList<string> args)
+        public static Command Create(HelpWithNotes help)
         {
-            var settings = TextSettings.Parse(args);
+            var command = new Command(Name, Description);
+            var options = new TextOptions();
+            options.AddTo(command);
+            command.SetAction(result => Run(options.Read(result)));
+            help.Add(command, TextOptions.Notes);
+            return command;
+        }
+
+        private static int Run(TextSettings settings)
+        {
             var clock = Stopwatch.StartNew();
             var ml = new MLContext(seed: settings.Seed);
             TorchThreads.Use(settings.Threads);
@@ -95,8 +103,7 @@ namespace Samples.Commands
             CharRnnTransformer model;
             try
             {
-                using (new TrainingProgress(ml, settings.TimeBudget, lossDecimals: 3))
-                    model = ml.Generative().CharRnn(options).Fit(data);
+                model = TrainingProgress.Run(ml, () => ml.Generative().CharRnn(options).Fit(data), settings.TimeBudget, lossDecimals: 3);
             }
             catch (InvalidOperationException e)
             {

@@ -1,11 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Generative;
 using Samples.Cli;
+using Samples.Reporting;
 using Samples.Text;
+using Spectre.Console;
 
 namespace Samples.Commands
 {
@@ -13,19 +16,27 @@ namespace Samples.Commands
     /// Anomaly detection on text lines: scores every line of a file with a char-RNN saved by "text" and shows the most
     /// unusual ones, with the characters that surprised the model highlighted.
     /// </summary>
-    internal sealed class TextScoreCommand : ICommand
+    internal static class TextScoreCommand
     {
+        public const string Name = "text-score";
+        public const string Description = "Find the most unusual lines of a text file with a model saved by 'text'";
+
         /// <summary>Wrapping width of highlighted lines when output is not a terminal.</summary>
         private const int PlainWidth = 100;
         private const string Indent = "    ";
 
-        public string Name => "text-score";
-        public string Summary => "find the most unusual lines of a text file with a model saved by 'text'";
-        public string Usage => TextScoreSettings.Usage;
-
-        public int Run(IReadOnlyList<string> args)
+        public static Command Create(HelpWithNotes help)
         {
-            var settings = TextScoreSettings.Parse(args);
+            var command = new Command(Name, Description);
+            var options = new TextScoreOptions();
+            options.AddTo(command);
+            command.SetAction(result => Run(options.Read(result)));
+            help.Add(command, TextScoreOptions.Notes);
+            return command;
+        }
+
+        private static int Run(TextScoreSettings settings)
+        {
             var ml = new MLContext(seed: 1);
             TorchThreads.Use(settings.Threads);
             using var model = CharRnnModelFile.Load(ml, settings.ModelPath);
@@ -92,17 +103,16 @@ namespace Samples.Commands
 
         private static void ShowMostUnusual(TextScoreSettings settings, TextFile file, CharRnnTransformer model, float[] scores)
         {
-            bool colour = !settings.NoColor && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null or ""
-                && Environment.GetEnvironmentVariable("TERM") != "dumb";
-            var highlighter = new SurprisalHighlighter(colour, (colour ? TerminalWidth() : PlainWidth) - Indent.Length - 1);
+            // Spectre.Console has detected the terminal: no colours when output is redirected, NO_COLOR is set or TERM is dumb.
+            bool colour = !settings.NoColor && Terminal.IsInteractive && AnsiConsole.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;
+            var highlighter = new SurprisalHighlighter(colour, (colour ? AnsiConsole.Profile.Width : PlainWidth) - Indent.Length - 1);
             var top = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(settings.Top).ToArray();
 
             Console.WriteLine();
             Console.WriteLine(top.Length == scores.Length
                 ? $"All {top.Length} lines, most unusual first (Score in bits/char):"
                 : $"The {top.Length} most unusual lines of {scores.Length} (Score in bits/char):");
-            foreach (var line in highlighter.Legend())
-                Console.WriteLine("  " + line);
+            highlighter.WriteLegend("  ");
             for (int rank = 0; rank < top.Length; rank++)
             {
                 int i = top[rank];
@@ -110,17 +120,10 @@ namespace Samples.Commands
                 int unknown = characters.Count(c => c.IsUnknown);
                 Console.WriteLine();
                 Console.WriteLine($"  #{rank + 1}  line {file.LineNumbers[i]}  {Bits(scores[i]):F3} bits/char" + (unknown > 0 ? $"  ({unknown} unknown character(s))" : ""));
-                foreach (var output in highlighter.Render(characters, Indent))
-                    Console.WriteLine(output);
+                highlighter.Write(characters, Indent);
             }
         }
 
         private static double Bits(double nats) => nats / Math.Log(2);
-
-        private static int TerminalWidth()
-        {
-            try { return Console.WindowWidth > 0 ? Console.WindowWidth : 80; }
-            catch (System.IO.IOException) { return 80; }
-        }
     }
 }

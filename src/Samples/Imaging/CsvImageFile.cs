@@ -2,13 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Text;
+using CsvHelper;
 using Samples.Cli;
 
 namespace Samples.Imaging
 {
     /// <summary>
-    /// Reads images from a comma-separated file (optionally gzipped): one image per row, its pixel values as whole
+    /// Reads images from a comma-separated file (optionally gzipped) with CsvHelper: one image per row, its pixel values as whole
     /// numbers in (channel, row, column) order. A first line whose first field is not a number is a header and is
     /// skipped. One column can be dropped (e.g. a class label), so files such as scikit-learn's digits (64 pixels, then
     /// the digit) or Kaggle's MNIST CSV (the digit, then 784 pixels) read as they are.
@@ -28,33 +28,44 @@ namespace Samples.Imaging
         /// whole number from 0 to 65535, or rows whose length does not fit the image size.</exception>
         public static ImageSet Read(string path, int? dropColumn, int channels, int? height, int? width, int maxImages = 0)
         {
-            using var stream = InputFile.OpenRead(path);
-            using var reader = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false));
+            var options = new CsvReaderOptions
+            {
+                Separator = ',',
+                HasHeader = false, // a header is recognised by its first field (see below), not assumed
+                TrimWhitespace = true,
+                SkipEmptyLines = true,
+                TrackLineNumbers = true,
+                MalformedData = CsvMalformedDataHandling.Throw,
+                FormatProvider = CultureInfo.InvariantCulture,
+            };
             var images = new List<float[]>();
             var lineNumbers = new List<int>();
-            int lineNumber = 0, fieldCount = -1, firstLine = 0, drop = -1;
+            int fieldCount = -1, firstLine = 0, drop = -1;
             (int Height, int Width) size = default;
             try
             {
-                for (string line; (line = reader.ReadLine()) is not null && (maxImages == 0 || images.Count < maxImages);)
+                using var csv = CsvReader.Create(InputFile.OpenRead(path), options, leaveOpen: false);
+                while ((maxImages == 0 || images.Count < maxImages) && csv.Read())
                 {
-                    lineNumber++;
-                    if (line.Trim().Length == 0) continue;
-                    var fields = line.Split(',');
+                    int lineNumber = (int)csv.LineNumber;
                     if (fieldCount < 0)
                     {
-                        (fieldCount, firstLine) = (fields.Length, lineNumber);
+                        (fieldCount, firstLine) = (csv.FieldCount, lineNumber);
                         drop = DropIndex(path, dropColumn, fieldCount);
                         int pixels = fieldCount - (drop >= 0 ? 1 : 0);
                         size = ImageSize(path, pixels, drop >= 0, channels, height, width);
-                        if (!double.TryParse(Unquote(fields[0]), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                        if (!csv.TryParse<double>(0, out _))
                             continue; // a header row
                     }
-                    else if (fields.Length != fieldCount)
-                        throw new DataException($"{path}, line {lineNumber}: {fields.Length} fields, where line {firstLine} has {fieldCount}. Every row must hold one whole image.");
-                    images.Add(ParseRow(path, lineNumber, fields, drop));
+                    else if (csv.FieldCount != fieldCount)
+                        throw new DataException($"{path}, line {lineNumber}: {csv.FieldCount} fields, where line {firstLine} has {fieldCount}. Every row must hold one whole image.");
+                    images.Add(ParseRow(path, lineNumber, csv, drop));
                     lineNumbers.Add(lineNumber);
                 }
+            }
+            catch (CsvFormatException e)
+            {
+                throw new DataException($"{path}, line {e.LineNumber}: the quoting is broken ({e.Message})", e);
             }
             catch (InvalidDataException e)
             {
@@ -114,28 +125,21 @@ namespace Samples.Imaging
             return index;
         }
 
-        private static float[] ParseRow(string path, int lineNumber, string[] fields, int drop)
+        private static float[] ParseRow(string path, int lineNumber, CsvReader csv, int drop)
         {
-            var image = new float[fields.Length - (drop >= 0 ? 1 : 0)];
+            var image = new float[csv.FieldCount - (drop >= 0 ? 1 : 0)];
             int k = 0;
-            for (int j = 0; j < fields.Length; j++)
+            for (int j = 0; j < csv.FieldCount; j++)
             {
                 if (j == drop) continue;
-                string text = Unquote(fields[j]);
-                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
-                    throw new DataException($"{path}, line {lineNumber}, column {j} (counting from 0): '{Shorten(text)}' is not a number; pixel values must be whole numbers from 0 to {MaxPixelValue}.");
+                if (!csv.TryParse(j, out double value) || !double.IsFinite(value))
+                    throw new DataException($"{path}, line {lineNumber}, column {j} (counting from 0): '{Shorten(csv.GetString(j))}' is not a number; pixel values must be whole numbers from 0 to {MaxPixelValue}.");
                 if (value != Math.Floor(value) || value < 0 || value > MaxPixelValue)
-                    throw new DataException($"{path}, line {lineNumber}, column {j} (counting from 0): pixel value {text} is {(value != Math.Floor(value) ? "not a whole number" : "out of range")}; " +
+                    throw new DataException($"{path}, line {lineNumber}, column {j} (counting from 0): pixel value {csv.GetString(j)} is {(value != Math.Floor(value) ? "not a whole number" : "out of range")}; " +
                         $"pixel values must be whole numbers (levels) from 0 to {MaxPixelValue}. Scaled images (e.g. 0..1) must be converted back to levels first.");
                 image[k++] = (float)value;
             }
             return image;
-        }
-
-        private static string Unquote(string field)
-        {
-            field = field.Trim();
-            return field.Length >= 2 && field[0] == '"' && field[^1] == '"' ? field[1..^1].Trim() : field;
         }
 
         private static string Shorten(string text) => text.Length <= 20 ? text : text[..17] + "...";

@@ -2,57 +2,76 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using System.Threading;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using Spectre.Console;
+using PlainText = Spectre.Console.Text;
+using Spectre.Console.Rendering;
 
 namespace Samples.Reporting
 {
     /// <summary>
-    /// Shows training progress of the library's estimators (Real NVP for vectors and images, char-RNN) from the
-    /// MLContext log: a live, rewritten line on a terminal, with the elapsed time ticking every second (epochs of a
-    /// language model can take minutes); or a plain line every few epochs when output goes to a file or pipe (where
-    /// carriage returns would only add clutter). Dispose to unsubscribe.
+    /// Shows the training progress of the library's estimators (Real NVP for vectors and images, char-RNN), which they
+    /// report as "Epoch n/N: training loss ..." messages on the MLContext log. On a terminal: a Spectre.Console progress
+    /// bar with the epoch, the elapsed time and the losses. Otherwise (a file, a pipe, CI): a plain line every few epochs.
     /// </summary>
-    internal sealed partial class TrainingProgress : IDisposable
+    internal sealed partial class TrainingProgress
     {
         /// <summary>The log sources (ML.NET host names) whose messages are shown.</summary>
         private static readonly string[] EstimatorSources = { "RealNvpEstimator", "RealNvpImageEstimator", "CharRnnEstimator" };
-        private const int BarWidth = 16;
         /// <summary>Plain output: a line every this many epochs, ...</summary>
         private const int PlainEvery = 10;
         /// <summary>... or when this much time passed since the last one.</summary>
         private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(30);
 
-        private readonly MLContext _ml;
         private readonly TimeSpan? _timeBudget;
         private readonly string _lossFormat;
-        private readonly bool _live = !Console.IsOutputRedirected;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly Timer _ticker;
-        private readonly object _consoleLock = new();
+        private readonly object _lock = new();
+        /// <summary>The live bar, or null for plain output.</summary>
+        private ProgressTask _task;
         private TimeSpan _lastPlainLine;
         private string _pendingPlainLine;
-        /// <summary>Live output: the latest epoch's "epoch n/N" and losses, or null before the first epoch ends.</summary>
-        private string _epochs, _losses;
-        /// <summary>Set by EndLine: the clock stops redrawing until the next epoch or message.</summary>
-        private bool _paused;
-        private double _epochFraction;
-        private bool _lineOpen;
         private double _best = double.PositiveInfinity;
         private int _bestEpoch;
 
-        /// <param name="ml">The context whose log to follow.</param>
-        /// <param name="timeBudget">The estimator's training time budget, if any: the clock shows the time used of it,
-        /// and the bar follows whichever is further along, the epochs or the budget.</param>
-        /// <param name="lossDecimals">Decimals of the losses: 2 suits nats per row (Real NVP), 3 nats per character or bits per dimension.</param>
-        public TrainingProgress(MLContext ml, TimeSpan? timeBudget = null, int lossDecimals = 2)
+        private TrainingProgress(TimeSpan? timeBudget, int lossDecimals)
         {
-            _ml = ml;
             _timeBudget = timeBudget;
             _lossFormat = "F" + lossDecimals.ToString(CultureInfo.InvariantCulture);
-            _ml.Log += OnLog;
-            if (_live) _ticker = new Timer(_ => Tick(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        }
+
+        /// <summary>Runs <paramref name="fit"/> while showing the progress of the training it logs to <paramref name="ml"/>.</summary>
+        /// <param name="timeBudget">The estimator's training time budget, if any: the bar follows whichever is further
+        /// along, the epochs or the budget, and the clock shows the budget.</param>
+        /// <param name="lossDecimals">Decimals of the losses: 2 suits nats per row (Real NVP), 3 nats per character or bits per dimension.</param>
+        public static T Run<T>(MLContext ml, Func<T> fit, TimeSpan? timeBudget = null, int lossDecimals = 2)
+        {
+            var progress = new TrainingProgress(timeBudget, lossDecimals);
+            ml.Log += progress.OnLog;
+            try
+            {
+                if (!Terminal.IsInteractive)
+                {
+                    var result = fit();
+                    progress.FlushPendingPlainLine();
+                    return result;
+                }
+                return AnsiConsole.Progress()
+                    .AutoClear(false)
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ClockColumn(timeBudget), new LossesColumn())
+                    .Start(context =>
+                    {
+                        lock (progress._lock) progress._task = context.AddTask("training", maxValue: 1);
+                        var result = fit();
+                        progress._task.StopTask();
+                        return result;
+                    });
+            }
+            finally
+            {
+                ml.Log -= progress.OnLog;
+            }
         }
 
         [GeneratedRegex(@"^Epoch (\d+)/(\d+): training loss ([^, ]+)(?:, validation loss ([^, ]+))?(?: \(best\))?(?:, ([0-9.]+) (\S+)/s)?")]
@@ -64,7 +83,7 @@ namespace Samples.Reporting
             if (e.Kind == ChannelMessageKind.Trace || e.Source is null || Array.TrueForAll(EstimatorSources, s => !e.Source.StartsWith(s, StringComparison.Ordinal)))
                 return;
             var match = EpochMessage().Match(e.RawMessage);
-            lock (_consoleLock)
+            lock (_lock)
             {
                 // An epoch line whose numbers do not parse (a format this class does not know) is shown as it is.
                 if (match.Success && TryParse(match.Groups[3], out double trainingLoss) && TryParse(match.Groups[4], out double validationLoss)
@@ -84,91 +103,38 @@ namespace Samples.Reporting
             string losses = $"train {Loss(trainingLoss)}" + (validationLoss is double v ? $"  valid {Loss(v)}" : "") + $"  best {_best.ToString(_lossFormat)} ({_bestEpoch})"
                 + (throughput is null ? "" : "  " + throughput);
             string epochs = $"epoch {epoch.ToString().PadLeft(maxEpochs.ToString().Length)}/{maxEpochs}";
-            if (_live)
+            if (_task is not null)
             {
-                (_epochFraction, _epochs, _losses, _paused) = ((double)epoch / maxEpochs, epochs, losses, false);
-                Draw();
+                double fraction = (double)epoch / maxEpochs;
+                if (_timeBudget is TimeSpan budget) fraction = Math.Max(fraction, Math.Min(1, _clock.Elapsed / budget));
+                _task.Description = epochs; // plain text: digits and '/' hold no Spectre markup
+                _task.Tag = losses;
+                _task.Value = fraction;
+                return;
+            }
+
+            string line = $"  {epochs}: {losses}, {Clock(_clock.Elapsed, _timeBudget)}";
+            if (epoch == 1 || epoch % PlainEvery == 0 || _clock.Elapsed - _lastPlainLine >= PlainInterval)
+            {
+                Console.WriteLine(line);
+                _pendingPlainLine = null;
+                _lastPlainLine = _clock.Elapsed;
             }
             else
-            {
-                string line = $"  {epochs}: {losses}, {Clock()}";
-                if (epoch == 1 || epoch % PlainEvery == 0 || _clock.Elapsed - _lastPlainLine >= PlainInterval)
-                {
-                    Console.WriteLine(line);
-                    _pendingPlainLine = null;
-                    _lastPlainLine = _clock.Elapsed;
-                }
-                else
-                    _pendingPlainLine = line; // printed if this turns out to be the last epoch
-            }
+                _pendingPlainLine = line; // printed if this turns out to be the last epoch
         }
 
         private void ShowMessage(string message)
         {
-            if (_live)
+            if (_task is not null)
             {
-                // The message goes above the live line, which is redrawn below it.
-                Clear();
-                Console.WriteLine("  " + message);
-                _paused = false;
-                if (_epochs is not null) Draw();
+                // Written through Spectre.Console, the message goes above the live bar instead of through it. Expanded to the
+                // full width, its lines cover what the bar left on them (and wrapped lines keep the indent).
+                AnsiConsole.Write(new Panel(new PlainText(message)) { Border = BoxBorder.None, Padding = new Padding(2, 0, 0, 0), Expand = true });
+                return;
             }
-            else
-            {
-                FlushPendingPlainLine();
-                Console.WriteLine("  " + message);
-            }
-        }
-
-        /// <summary>Rewrites the live line with the current clock (every second, and when an epoch ends).</summary>
-        private void Tick()
-        {
-            lock (_consoleLock)
-                if (!_paused) Draw();
-        }
-
-        private void Draw()
-        {
-            if (!_live) return;
-            double fraction = _epochFraction;
-            if (_timeBudget is TimeSpan budget) fraction = Math.Max(fraction, Math.Min(1, _clock.Elapsed / budget));
-            int filled = (int)Math.Round(BarWidth * fraction);
-            string bar = $"[{new string('#', filled)}{new string('.', BarWidth - filled)}]";
-            string line = _epochs is null ? $"  training {bar} {Clock()}" : $"  {_epochs} {bar} {Clock()}  {_losses}";
-            int width = SafeWindowWidth();
-            if (line.Length > width - 1) line = line[..(width - 1)];
-            Console.Write("\r" + line.PadRight(width - 1));
-            _lineOpen = true;
-        }
-
-        /// <summary>Blanks the live line, so other output can take its place.</summary>
-        private void Clear()
-        {
-            if (!_lineOpen) return;
-            Console.Write("\r" + new string(' ', SafeWindowWidth() - 1) + "\r");
-            _lineOpen = false;
-        }
-
-        /// <summary>Ends the progress display: the last epoch's line stays on screen (or is printed, when output is plain).</summary>
-        public void EndLine()
-        {
-            lock (_consoleLock)
-            {
-                if (_live)
-                {
-                    if (_epochs is not null)
-                    {
-                        Draw();
-                        Console.WriteLine();
-                        _lineOpen = false;
-                    }
-                    else
-                        Clear();
-                    (_epochs, _losses, _paused) = (null, null, true);
-                }
-                else
-                    FlushPendingPlainLine();
-            }
+            FlushPendingPlainLine();
+            Console.WriteLine("  " + message);
         }
 
         private void FlushPendingPlainLine()
@@ -177,22 +143,10 @@ namespace Samples.Reporting
             _pendingPlainLine = null;
         }
 
-        public void Dispose()
-        {
-            _ml.Log -= OnLog;
-            if (_ticker is not null)
-            {
-                // Waits for a tick that is running, so nothing is written after Dispose returns.
-                using var stopped = new ManualResetEvent(false);
-                if (_ticker.Dispose(stopped)) stopped.WaitOne();
-            }
-            EndLine();
-        }
-
         private string Loss(double value) => value.ToString(_lossFormat, CultureInfo.InvariantCulture).PadLeft(_lossFormat == "F2" ? 7 : 6);
 
         /// <summary>"1:23" elapsed, or "1:23/5:00" of the time budget.</summary>
-        private string Clock() => Minutes(_clock.Elapsed) + (_timeBudget is TimeSpan budget ? "/" + Minutes(budget) : "");
+        private static string Clock(TimeSpan elapsed, TimeSpan? budget) => Minutes(elapsed) + (budget is TimeSpan b ? "/" + Minutes(b) : "");
 
         private static string Minutes(TimeSpan t) => $"{(int)t.TotalMinutes}:{t.Seconds:00}";
 
@@ -205,10 +159,18 @@ namespace Samples.Reporting
             return !group.Success || double.TryParse(group.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
         }
 
-        private static int SafeWindowWidth()
+        /// <summary>The elapsed time, "1:23", or "1:23/5:00" of a time budget; redrawn with every refresh, so it ticks between epochs.</summary>
+        private sealed class ClockColumn(TimeSpan? budget) : ProgressColumn
         {
-            try { return Console.WindowWidth > 0 ? Console.WindowWidth : 80; }
-            catch (System.IO.IOException) { return 80; }
+            public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime)
+                => new PlainText(Clock(task.ElapsedTime ?? TimeSpan.Zero, budget));
+        }
+
+        /// <summary>The latest epoch's losses, kept in the task's Tag.</summary>
+        private sealed class LossesColumn : ProgressColumn
+        {
+            public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime)
+                => new PlainText(task.Tag as string ?? "");
         }
     }
 }

@@ -37,7 +37,7 @@ namespace Samples.Tabular
             if (counts is null || counts.Length != 4 || counts[1] != "30" || counts[2] != "malignant")
                 throw new DataException($"embedded resource {ResourceName} does not start with the expected count header.");
 
-            var csv = CsvText.Read(reader, ',', hasHeader: false, firstLineNumber: 2);
+            var csv = DelimitedText.Read(reader, ResourceName, ',', hasHeader: false, linesBefore: 1);
             var rows = csv.Rows.Select(fields => fields.Take(30).Select(f => float.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
             // Target 0 = malignant: that is the anomaly (label 1) for a detector trained on benign rows.
             var labels = csv.Rows.Select(fields => fields[30] == "0" ? 1f : 0f).ToArray();

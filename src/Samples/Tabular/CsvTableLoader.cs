@@ -25,15 +25,22 @@ namespace Samples.Tabular
         public static NumericTable Load(string path, char separator, bool hasHeader, string labelColumn, IReadOnlyList<string> featureColumns, Action<string> log)
         {
             if (!File.Exists(path)) throw new DataException($"file not found: {path}");
-            CsvText csv;
-            using (var reader = new StreamReader(path))
-                csv = CsvText.Read(reader, separator, hasHeader);
+            DelimitedText csv;
+            try
+            {
+                using var reader = new StreamReader(path);
+                csv = DelimitedText.Read(reader, path, separator, hasHeader);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DataException($"cannot read {path}: {e.Message}", e);
+            }
             if (csv.Rows.Count == 0) throw new DataException($"{path} has no data rows.");
 
             int labelIndex = -1;
             if (labelColumn is not null)
             {
-                labelIndex = ColumnIndex(csv, labelColumn, "label");
+                labelIndex = ColumnIndex(path, csv, labelColumn, "label");
                 if (featureColumns?.Contains(labelColumn) == true)
                     throw new DataException($"column '{labelColumn}' cannot be both the label and a feature.");
             }
@@ -41,10 +48,10 @@ namespace Samples.Tabular
             int[] featureIndices;
             if (featureColumns is not null)
             {
-                featureIndices = featureColumns.Select(name => ColumnIndex(csv, name, "feature")).ToArray();
+                featureIndices = featureColumns.Select(name => ColumnIndex(path, csv, name, "feature")).ToArray();
                 foreach (int j in featureIndices)
                     if (FirstNonNumeric(csv, j) is int bad)
-                        throw new DataException($"feature column '{csv.Header[j]}' is not numeric: line {csv.LineNumbers[bad]} has '{csv.Rows[bad][j]}'.");
+                        throw new DataException($"{path}: feature column '{csv.Header[j]}' is not numeric: line {csv.LineNumbers[bad]} has '{csv.Rows[bad][j]}'.");
             }
             else
             {
@@ -68,7 +75,7 @@ namespace Samples.Tabular
                     rows[r][k] = ParseNumber(fields[featureIndices[k]]) ?? float.NaN;
                     if (float.IsNaN(rows[r][k])) missing.Add($"'{csv.Header[featureIndices[k]]}' line {csv.LineNumbers[r]}");
                 }
-                if (labels is not null) labels[r] = ParseLabel(fields[labelIndex], csv.Header[labelIndex], csv.LineNumbers[r]);
+                if (labels is not null) labels[r] = ParseLabel(path, fields[labelIndex], csv.Header[labelIndex], csv.LineNumbers[r]);
             }
             if (missing.Count > 0)
                 log($"Warning: {missing.Count} missing value(s), e.g. {string.Join(", ", missing.Take(3))}. Real NVP needs complete rows: fill or drop them.");
@@ -76,16 +83,16 @@ namespace Samples.Tabular
             return new NumericTable(featureIndices.Select(j => csv.Header[j]).ToArray(), rows, labels, csv.LineNumbers.ToArray());
         }
 
-        private static int ColumnIndex(CsvText csv, string name, string role)
+        private static int ColumnIndex(string path, DelimitedText csv, string name, string role)
         {
             int index = Array.IndexOf(csv.Header, name);
             if (index < 0)
-                throw new DataException($"{role} column '{name}' not found. Columns: {string.Join(", ", csv.Header.Take(40))}{(csv.Header.Length > 40 ? ", ..." : "")}.");
+                throw new DataException($"{path}: {role} column '{name}' not found. Columns: {string.Join(", ", csv.Header.Take(40))}{(csv.Header.Length > 40 ? ", ..." : "")}.");
             return index;
         }
 
         /// <summary>Null when every cell of column j is a number or a missing-value token; else the first offending row.</summary>
-        private static int? FirstNonNumeric(CsvText csv, int j)
+        private static int? FirstNonNumeric(DelimitedText csv, int j)
         {
             for (int r = 0; r < csv.Rows.Count; r++)
                 if (ParseNumber(csv.Rows[r][j]) is null && !IsMissing(csv.Rows[r][j]))
@@ -93,20 +100,20 @@ namespace Samples.Tabular
             return null;
         }
 
-        private static bool AllMissing(CsvText csv, int j) => csv.Rows.All(fields => IsMissing(fields[j]));
+        private static bool AllMissing(DelimitedText csv, int j) => csv.Rows.All(fields => IsMissing(fields[j]));
 
         private static bool IsMissing(string field) => MissingTokens.Contains(field.ToLowerInvariant());
 
         private static float? ParseNumber(string field)
             => float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) && !float.IsInfinity(value) ? value : null;
 
-        private static float ParseLabel(string field, string column, int line)
+        private static float ParseLabel(string path, string field, string column, int line)
         {
             switch (field.ToLowerInvariant())
             {
                 case "1": case "true": case "1.0": return 1f;
                 case "0": case "false": case "0.0": return 0f;
-                default: throw new DataException($"label column '{column}' has '{field}' at line {line}; expected 1/true (anomaly) or 0/false (normal).");
+                default: throw new DataException($"{path}: label column '{column}' has '{field}' at line {line}; expected 1/true (anomaly) or 0/false (normal).");
             }
         }
     }

@@ -3,29 +3,34 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using Microsoft.ML.Generative;
+using Spectre.Console;
 
 namespace Samples.Text
 {
     /// <summary>
-    /// Renders a line with each character's surprisal (-log2 p, in bits) made visible: a background colour per
-    /// surprisal band (ANSI escape codes, for terminals), or a plain-text line of digits under the characters (for files,
-    /// pipes and --no-color), the digit being the surprisal in whole bits. Long lines are wrapped at a fixed width, so
-    /// the digits stay under their characters. The end of the line is shown as '¶'.
+    /// Writes a line with each character's surprisal (-log2 p, in bits) made visible: a background colour per surprisal
+    /// band (Spectre.Console styles, for terminals), or a plain-text line of digits under the characters (for files, pipes
+    /// and --no-color), the digit being the surprisal in whole bits. Long lines are wrapped at a fixed width, so the digits
+    /// stay under their characters. The end of the line is shown as '¶'.
     /// </summary>
     internal sealed class SurprisalHighlighter
     {
         /// <summary>Lower bounds (in bits) of the highlighted bands; below the first, a character is not highlighted.</summary>
         private static readonly double[] BandStarts = { 2, 4, 7, 10 };
 
-        /// <summary>Black on light yellow, on orange, on salmon; white on red (256-colour backgrounds).</summary>
-        private static readonly string[] BandColours = { "\u001b[30;48;5;229m", "\u001b[30;48;5;215m", "\u001b[30;48;5;203m", "\u001b[97;48;5;160m" };
-        private const string Reset = "\u001b[0m";
+        /// <summary>Black on light yellow, on orange, on salmon; white on red (colours of the 256-colour palette, which
+        /// Spectre.Console brings down to what the terminal has).</summary>
+        private static readonly Style[] BandStyles =
+        {
+            new(Color.Black, Color.FromInt32(229)), new(Color.Black, Color.FromInt32(215)), new(Color.Black, Color.FromInt32(203)),
+            new(Color.White, Color.FromInt32(160)),
+        };
         private const string EndOfRowMark = "¶";
 
         private readonly bool _colour;
         private readonly int _width;
 
-        /// <param name="colour">ANSI colours (true) or a line of digits under the text (false).</param>
+        /// <param name="colour">Background colours (true) or a line of digits under the text (false).</param>
         /// <param name="width">Columns of text per output line before wrapping.</param>
         public SurprisalHighlighter(bool colour, int width)
         {
@@ -33,25 +38,27 @@ namespace Samples.Text
             _width = Math.Max(10, width);
         }
 
-        /// <summary>What the highlighting means, in one or two lines.</summary>
-        public IEnumerable<string> Legend()
+        /// <summary>Writes what the highlighting means, in two lines indented by <paramref name="indent"/>.</summary>
+        public void WriteLegend(string indent)
         {
             if (_colour)
             {
-                var bands = BandStarts.Select((start, i) =>
-                    $"{BandColours[i]} {(i + 1 < BandStarts.Length ? $"{start:0}-{BandStarts[i + 1]:0}" : $"{start:0}+")} bits {Reset}");
-                yield return "Background = the character's surprisal -log2 p(character | line so far): " + string.Join(" ", bands) + ";";
-                yield return $"below {BandStarts[0]:0} bits (better than a 1-in-4 guess) not highlighted. {EndOfRowMark} = the end of the line.";
+                var bands = new Paragraph(indent + "Background = the character's surprisal -log2 p(character | line so far):");
+                for (int i = 0; i < BandStarts.Length; i++)
+                    bands.Append(" ").Append($" {(i + 1 < BandStarts.Length ? $"{BandStarts[i]:0}-{BandStarts[i + 1]:0}" : $"{BandStarts[i]:0}+")} bits ", BandStyles[i]);
+                AnsiConsole.Write(bands.Append(";"));
+                AnsiConsole.WriteLine();
+                Console.WriteLine($"{indent}below {BandStarts[0]:0} bits (better than a 1-in-4 guess) not highlighted. {EndOfRowMark} = the end of the line.");
             }
             else
             {
-                yield return "The digit under a character is its surprisal -log2 p(character | line so far) in whole bits";
-                yield return $"(9 = 9 or more; blank = below {BandStarts[0]:0} bits, i.e. better than a 1-in-4 guess). {EndOfRowMark} = the end of the line.";
+                Console.WriteLine(indent + "The digit under a character is its surprisal -log2 p(character | line so far) in whole bits");
+                Console.WriteLine(indent + $"(9 = 9 or more; blank = below {BandStarts[0]:0} bits, i.e. better than a 1-in-4 guess). {EndOfRowMark} = the end of the line.");
             }
         }
 
-        /// <summary>The output lines for one scored row (from <see cref="CharRnnTransformer.ScoreCharacters"/>), each starting with <paramref name="indent"/>.</summary>
-        public IEnumerable<string> Render(IReadOnlyList<CharacterScore> scores, string indent)
+        /// <summary>Writes one scored row (from <see cref="CharRnnTransformer.ScoreCharacters"/>), each output line starting with <paramref name="indent"/>.</summary>
+        public void Write(IReadOnlyList<CharacterScore> scores, string indent)
         {
             var cells = Cells(scores);
             for (int start = 0; start < cells.Count;)
@@ -64,12 +71,13 @@ namespace Samples.Text
 
                 if (_colour)
                 {
-                    yield return indent + Coloured(segment);
+                    AnsiConsole.Write(Coloured(indent, segment));
+                    AnsiConsole.WriteLine();
                     continue;
                 }
-                yield return indent + string.Concat(segment.Select(c => c.Text));
+                Console.WriteLine(indent + string.Concat(segment.Select(c => c.Text)));
                 string markers = string.Concat(segment.Select(c => Marker(c.Bits).PadRight(c.Width)));
-                if (markers.Trim().Length > 0) yield return indent + markers.TrimEnd();
+                if (markers.Trim().Length > 0) Console.WriteLine(indent + markers.TrimEnd());
             }
         }
 
@@ -102,24 +110,19 @@ namespace Samples.Text
             return cells;
         }
 
-        /// <summary>The cells with a background colour per band; neighbours in the same band share one escape sequence.</summary>
-        private static string Coloured(IReadOnlyList<Cell> cells)
+        /// <summary>The cells with the style of their band; neighbours in the same band share one piece of text.</summary>
+        private static Paragraph Coloured(string indent, IReadOnlyList<Cell> cells)
         {
-            var text = new StringBuilder();
-            int? open = null;
-            foreach (var cell in cells)
+            var line = new Paragraph(indent);
+            for (int i = 0; i < cells.Count;)
             {
-                int? band = Band(cell.Bits);
-                if (band != open)
-                {
-                    if (open is not null) text.Append(Reset);
-                    if (band is int b) text.Append(BandColours[b]);
-                    open = band;
-                }
-                text.Append(cell.Text);
+                int? band = Band(cells[i].Bits);
+                var text = new StringBuilder();
+                for (; i < cells.Count && Band(cells[i].Bits) == band; i++) text.Append(cells[i].Text);
+                if (band is int b) line.Append(text.ToString(), BandStyles[b]);
+                else line.Append(text.ToString());
             }
-            if (open is not null) text.Append(Reset);
-            return text.ToString();
+            return line;
         }
 
         /// <summary>The highlighted band of a surprisal, or null below the first.</summary>
