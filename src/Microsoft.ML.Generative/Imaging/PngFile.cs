@@ -10,7 +10,7 @@ namespace Microsoft.ML.Generative.Imaging
     /// Writes 8-bit PNG files (grey or RGB, no interlace): signature, IHDR, one zlib-compressed IDAT, IEND. Small enough
     /// that the library needs no imaging package to save sample grids.
     /// </summary>
-    public static class PngFile
+    internal static class PngFile
     {
         private static readonly byte[] Signature = { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A };
         private static readonly uint[] CrcTable = BuildCrcTable();
