@@ -3,7 +3,12 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Generative.Persistence
 {
-    /// <summary>A module's parameters and buffers as bytes, in TorchSharp's own state-dict format.</summary>
+    /// <summary>
+    /// A module's parameters and buffers as bytes, in TorchSharp's own state-dict format. The keys are the names of the
+    /// modules' registered fields (<c>RegisterComponents</c> registers every Module, Parameter and Tensor field under its
+    /// field name: <c>flow._layers.2.log_scale</c>), so renaming such a field changes the saved format; the model fixtures
+    /// catch that (docs/ARCHITECTURE.md, "Saved keys").
+    /// </summary>
     internal static class TorchModuleState
     {
         public static byte[] ToBytes(nn.Module module)
