@@ -27,7 +27,10 @@ namespace Microsoft.ML.Generative
         /// <summary>The host this transformer was registered with (its random source seeds draws without an explicit seed).</summary>
         private protected IHost Host { get; }
 
-        /// <summary>The training history, the epoch whose weights the model holds, and why training stopped.</summary>
+        /// <summary>
+        /// The training history, the epoch whose weights the model holds, and why training stopped (of the first model where
+        /// a family trains two, as the bidirectional char-RNN does).
+        /// </summary>
         public TrainingSummary TrainingSummary => _model.TrainingSummary;
 
         /// <summary>Always true: the transformer maps rows one to one.</summary>
