@@ -144,6 +144,11 @@ public class CoexistenceTests
         }
         finally
         {
+            // Their failed Fits leave their models (tens of MB of native tensors) to the finalizer; free them now, so
+            // that later tests in this process do not find malloc's heap full of this test's leftovers.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             set_num_threads(priorThreads);
             Environment.SetEnvironmentVariable(ResourceUrlVariable, priorResourceUrl);
             try { Directory.Delete(temp, recursive: true); } catch (IOException) { }
