@@ -41,7 +41,7 @@ public class KnownDensityTests
 
         var ml = new MLContext(1);
         var test = Draw(3000, 2);
-        var flow = ml.Generative().RealNvp(new RealNvpOptions { NumberOfCouplingLayers = 4, HiddenLayerSize = 32, MaxEpochs = 40, Seed = 1 }).Fit(Rows.Load(ml, Draw(6000, 1)));
+        var flow = ml.Generative().RealNvp(new RealNvpOptions { NumberOfCouplingLayers = 4, HiddenLayerSize = 32, MaxEpochs = 40, Seed = 1, NumberOfThreads = TestThreads.Count }).Fit(Rows.Load(ml, Draw(6000, 1)));
         double model = flow.Transform(Rows.Load(ml, test)).GetColumn<float>("LogLikelihood").Average();
         double truth = test.Average(TrueLogDensity);
         _out.WriteLine($"mean test log-likelihood: model {model:F4}, analytic {truth:F4}");
@@ -85,6 +85,7 @@ public class KnownDensityTests
             TrainingNoise = 0,
             EarlyStoppingPatience = 0,
             Seed = 1,
+            NumberOfThreads = TestThreads.Count,
         }).Fit(Rows.Load(ml, train));
         return -flow.Transform(Rows.Load(ml, test)).GetColumn<float>("LogLikelihood").Average();
     }

@@ -42,6 +42,7 @@ public class TrimmedLikelihoodTests
             var flow = ml.Generative().RealNvp(new RealNvpOptions
             {
                 NumberOfCouplingLayers = 4, HiddenLayerSize = 32, MaxEpochs = 20, Seed = 3, TrimFraction = trim, TrainingNoise = 0,
+                NumberOfThreads = TestThreads.Count,
             }).Fit(Rows.Load(ml, train));
             var scored = flow.Transform(Rows.Load(ml, test, labels));
             var ll = scored.GetColumn<float>("LogLikelihood").ToArray();
