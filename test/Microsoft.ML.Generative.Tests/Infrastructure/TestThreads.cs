@@ -25,12 +25,16 @@ public static class TestThreads
     }
 
     /// <summary>
-    /// The environment for a child process that loads libtorch (the ModelHost app): OMP_NUM_THREADS gives its
-    /// libtorch the same intra-op thread count as this process, so "scores bit-identically in a fresh process"
-    /// compares the same computation.
+    /// The environment for a child process that loads libtorch (the ModelHost app): OMP_NUM_THREADS and
+    /// MKL_NUM_THREADS, which libtorch reads for its default intra-op thread count, give it the same count as this
+    /// process, so "scores bit-identically in a fresh process" compares the same computation.
     /// </summary>
     public static void PinChildProcess(System.Diagnostics.ProcessStartInfo start)
-        => start.Environment["OMP_NUM_THREADS"] = Count.ToString(CultureInfo.InvariantCulture);
+    {
+        string count = Count.ToString(CultureInfo.InvariantCulture);
+        start.Environment["OMP_NUM_THREADS"] = count;
+        start.Environment["MKL_NUM_THREADS"] = count;
+    }
 
 #pragma warning disable CA2255 // a module initializer in a test assembly is the point: it runs before any test
     [ModuleInitializer]
