@@ -35,6 +35,7 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
         Assert.True(summary.History.Count >= 2);
         Assert.NotNull(summary.BestLoss);
         // Uniform over ~40 symbols is ln 40 = 3.7 nats/char; the templates are mostly predictable.
+        // Fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: 0.377-0.414; threshold 1.2.
         Assert.True(summary.BestLoss < 1.2, $"validation loss {summary.BestLoss}");
         Assert.True(summary.History[^1].TrainingLoss < summary.History[0].TrainingLoss);
     }
@@ -58,6 +59,8 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
     {
         var normal = Predictions(_f.TestLines).Select(p => p.Score).ToArray();
         var unusual = Predictions(Unusual).Select(p => p.Score).ToArray();
+        // Fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: least unusual minus the normal mean 2.08-2.49
+        // nats/char, and the ROC-AUC below 1.000 (threshold 0.95).
         Assert.True(unusual.Min() > normal.Average(), $"unusual min {unusual.Min()}, normal mean {normal.Average()}");
         // As an anomaly detector through ML.NET's own evaluator (Label 1 = unusual).
         var rows = _f.TestLines.Select(t => new LabelledText { Text = t, Label = 0 })
@@ -116,7 +119,10 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
             AssertClose.Relative(1.0, next.Values.Sum(v => (double)v), 1e-5, $"'{prefix}': sum of next-character probabilities");
             Assert.All(next.Values, p => Assert.InRange(p, 0f, 1f));
         }
-        Assert.True(_f.Model.NextCharacterProbabilities("INFO us")["e"] > 0.9);
+        // "INFO us" only ever continues with "er". Fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: 0.924-0.961;
+        // threshold 0.8 (was 0.9, too close).
+        float e = _f.Model.NextCharacterProbabilities("INFO us")["e"];
+        Assert.True(e > 0.8, $"p(e | 'INFO us') = {e}");
     }
 
     [Fact]
@@ -198,6 +204,7 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
                 double d = Distance(p[i].Embedding, p[j].Embedding);
                 if (i % 3 == j % 3) { same += d; nSame++; } else { other += d; nOther++; }
             }
+        // Fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: same / other 0.094-0.165; threshold 1.
         Assert.True(same / nSame < other / nOther, $"same-template distance {same / nSame}, other {other / nOther}");
     }
 
@@ -213,6 +220,7 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
         Assert.DoesNotContain("\uFFFD", a);
         // top-k = 1 is greedy decoding, like temperature 0.
         Assert.Equal(_f.Model.Generate("WARN ", 100, temperature: 0f), _f.Model.Generate("WARN ", 100, temperature: 1f, seed: 5, topK: 1));
+        // Greedy decoding follows the template with fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2.
         Assert.StartsWith("WARN disk sd", _f.Model.Generate("WARN ", 100, temperature: 0f));
         Assert.Throws<ArgumentOutOfRangeException>(() => _f.Model.Generate("x", -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => _f.Model.Generate("x", 5, temperature: float.NaN));

@@ -34,6 +34,8 @@ public class ThresholdTests
         }).Fit(Rows.Load(ml, rows));
         var fresh = TrainedFlowFixture.MakeRows(4000, seed: 5, anomalies: 0).Select(r => new[] { r.A, r.B, r.C });
         double flagged = flow.Transform(Rows.Load(ml, fresh)).GetColumn<bool>("PredictedLabel").Average(b => b ? 1.0 : 0.0);
+        // Seeds 0-4, 1 and 2 threads (AVX2: the same bits, no oneDNN kernels in vector flows): 0.0452-0.0565 flagged;
+        // range 0.03-0.075.
         Assert.InRange(flagged, 0.03, 0.075);
     }
 }
