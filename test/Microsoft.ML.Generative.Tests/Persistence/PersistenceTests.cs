@@ -175,7 +175,7 @@ public class PersistenceTests : IClassFixture<TrainedFlowFixture>, IDisposable
         // test/Microsoft.ML.Generative.Tests/bin/<Configuration>/net10.0/ -> test/Microsoft.ML.Generative.ModelHost/bin/<Configuration>/net10.0/
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string configuration = testBin.Parent!.Name;
-        string path = Path.Combine(Repository.Root, "test", "Microsoft.ML.Generative.ModelHost", "bin", configuration, testBin.Name, "Microsoft.ML.Generative.ModelHost.dll");
+        string path = Path.Combine(SharedData.RepositoryRoot, "test", "Microsoft.ML.Generative.ModelHost", "bin", configuration, testBin.Name, "Microsoft.ML.Generative.ModelHost.dll");
         Assert.True(File.Exists(path), $"ModelHost not built at {path}");
         return path;
     }

@@ -1,13 +1,14 @@
 namespace Microsoft.ML.Generative.Tests.Infrastructure;
 
 /// <summary>
-/// Where the repository is, for the tests that run another of its projects (the ModelHost app). Tests read no data
-/// from outside the repository (../shared/data is for the benchmarks): their data is generated or embedded (TestData).
+/// Where the repository is, for the tests that run another of its projects (the ModelHost and Samples apps). The name
+/// is historical: tests read no data from ../shared any more (that is for the benchmarks); their data is generated or
+/// embedded in the test project (TestData).
 /// </summary>
-public static class Repository
+public static class SharedData
 {
     /// <summary>The repository root: the nearest ancestor of the test assembly holding Generative.sln.</summary>
-    public static string Root
+    public static string RepositoryRoot
     {
         get
         {
