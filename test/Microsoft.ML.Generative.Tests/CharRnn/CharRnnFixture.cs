@@ -15,7 +15,7 @@ public sealed class CharRnnFixture : IDisposable
         {
             HiddenSize = 48, EmbeddingSize = 16, NumberOfLayers = 2, MaxEpochs = 12, BatchSize = 32,
             SequenceLength = 24, // rows are longer than this, so training uses several windows per row (truncated BPTT)
-            LearningRate = 1e-2f, Seed = 3, NumberOfThreads = 1,
+            LearningRate = 1e-2f, Seed = 3, NumberOfThreads = TestThreads.Count,
         };
         Model = Ml.Generative().CharRnn(Options).Fit(Train);
     }

@@ -11,7 +11,7 @@ public class CharRnnLearningTests
     private static CharRnnOptions Tiny(int epochs, CharRnnCellType cell = CharRnnCellType.Lstm) => new CharRnnOptions
     {
         CellType = cell, HiddenSize = 24, EmbeddingSize = 8, NumberOfLayers = 1, Dropout = 0, MaxEpochs = epochs,
-        BatchSize = 16, SequenceLength = 32, LearningRate = 2e-2f, Seed = 7, NumberOfThreads = 1, EarlyStoppingPatience = 0,
+        BatchSize = 16, SequenceLength = 32, LearningRate = 2e-2f, Seed = 7, NumberOfThreads = TestThreads.Count, EarlyStoppingPatience = 0,
     };
 
     private static IDataView Periodic(MLContext ml, int rows, int repeats) => Load(ml, Enumerable.Repeat(string.Concat(Enumerable.Repeat("abc", repeats)), rows));
@@ -23,7 +23,18 @@ public class CharRnnLearningTests
     public void APeriodicStringIsLearnedToNearZeroLossAndGenerated(CharRnnCellType cell)
     {
         var ml = new MLContext(1);
-        using var model = ml.Generative().CharRnn(Tiny(15, cell)).Fit(Periodic(ml, 256, 4));
+        var options = Tiny(15, cell);
+        if (cell == CharRnnCellType.Vanilla)
+        {
+            // At 2e-2 the tanh RNN missed the row's end (loss 0.08-0.17, wrong generation) for 1 or 2 of seeds 0-9, with
+            // 15 or 25 epochs, on 1 and 2 threads; at 1e-2 for 20 epochs it learned every time (seeds 0-9 on 1 thread,
+            // 0-4 on 2 threads and with AVX2: loss 0.0029-0.0059).
+            options.LearningRate = 1e-2f;
+            options.MaxEpochs = 20;
+        }
+        using var model = ml.Generative().CharRnn(options).Fit(Periodic(ml, 256, 4));
+        // Seeds 0-4, 1 and 2 threads, AVX-512 and AVX2, loss and score alike: LSTM 0.0013-0.0041, GRU 0.0007-0.0015,
+        // tanh RNN 0.0029-0.0059; generation right every time; threshold 0.05.
         Assert.True(model.TrainingSummary.BestLoss < 0.05, $"{cell}: validation loss {model.TrainingSummary.BestLoss}");
         Assert.Equal("abcabcabcabc", model.Generate("", maxLength: 50, temperature: 0f));
         Assert.Equal("abcabcabcabc", model.Generate("", maxLength: 50, temperature: 1f, seed: 3));
@@ -42,6 +53,8 @@ public class CharRnnLearningTests
         options.SequenceLength = 20;
         using var model = ml.Generative().CharRnn(options).Fit(Load(ml, lines));
         Assert.Equal(CharRnnContextMode.Stream, model.ContextMode);
+        // Seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: 0.0090-0.0140; threshold 0.1. Generation right every time;
+        // surprisal of "xyz" 0.0009-0.0019 (threshold 0.1); "cba" above the other two by 4.53-5.35 nats/char.
         Assert.True(model.TrainingSummary.BestLoss < 0.1, $"validation loss {model.TrainingSummary.BestLoss}");
         string text = model.Generate("abcabc\n", maxLength: 24, temperature: 0f);
         Assert.Equal("abcabc\nxyz\nabcabc\nxyz\nabcabc\n", text[..29]);
@@ -67,6 +80,8 @@ public class CharRnnLearningTests
             options.SamplingScheduleParameter = schedule switch { ScheduledSampling.Linear => 20, ScheduledSampling.Exponential => 0.9, _ => 3 };
             options.MaxSamplingProbability = 0.5f;
             using var model = ml.Generative().CharRnn(options).Fit(Periodic(ml, 256, 4));
+            // Seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: linear 0.0012-0.0029, exponential 0.0012-0.0024,
+            // inverse sigmoid 0.0013-0.0033; threshold 0.1; generation right every time.
             Assert.True(model.TrainingSummary.BestLoss < 0.1, $"{schedule}: validation loss {model.TrainingSummary.BestLoss}");
             Assert.Equal("abcabcabcabc", model.Generate("", 50, temperature: 0f));
         }
@@ -92,7 +107,9 @@ public class CharRnnLearningTests
             new ConditionedText { Text = "aaaaaa", Condition = new float[] { 1, 0 } },
             new ConditionedText { Text = "aaaaaa", Condition = new float[] { 0, 1 } },
         })), false).ToList();
-        Assert.True(scored[1].Score > scored[0].Score + 1, "the text that does not match its condition is unlikely");
+        // Seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: 1.60-7.55 nats/char apart; threshold 1; generation right every
+        // time.
+        Assert.True(scored[1].Score > scored[0].Score + 1, $"the text that does not match its condition is unlikely: {scored[1].Score} vs {scored[0].Score}");
         Assert.Throws<ArgumentException>(() => model.Generate("", 5));
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => model.Transform(Load(ml, new[] { "aaaaaa" })).Preview());
         Assert.Contains("'Condition'", e.Message);
@@ -159,13 +176,32 @@ public class CharRnnLearningTests
     [Fact]
     public void ATimeBudgetEndsTrainingAndSaysSo()
     {
+        // 10,000 epochs would take hours: these Fits end only because of their budgets. Nothing here is timed, so
+        // how far training gets depends on the machine; what is checked does not.
+        var messages = new List<string>();
         var ml = new MLContext(1);
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+        var data = Load(ml, LogLines(200, 1));
+
+        // A budget spent before the first batch: no epoch completes, the model keeps its initial weights and scores.
         var options = Tiny(10_000);
-        options.MaxTrainingTime = TimeSpan.FromSeconds(2);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var model = ml.Generative().CharRnn(options).Fit(Load(ml, LogLines(200, 1)));
-        Assert.Equal(TrainingStopReason.TimeLimitReached, model.TrainingSummary.StopReason);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
-        Assert.True(model.TrainingSummary.BestEpoch >= 1);
+        options.MaxTrainingTime = TimeSpan.FromTicks(1);
+        using (var untrained = ml.Generative().CharRnn(options).Fit(data))
+        {
+            Assert.Equal(TrainingStopReason.TimeLimitReached, untrained.TrainingSummary.StopReason);
+            Assert.Equal(0, untrained.TrainingSummary.BestEpoch);
+            Assert.Empty(untrained.TrainingSummary.History);
+            Assert.All(untrained.Transform(data).GetColumn<float>("Score"), s => Assert.True(float.IsFinite(s) && s > 0, $"score {s}"));
+        }
+        Assert.Contains(messages, m => m.Contains("Training time limit") && m.Contains("reached"));
+
+        // A budget of half a second: training stops early for it, keeping the best epoch it reached (if any).
+        options.MaxTrainingTime = TimeSpan.FromSeconds(0.5);
+        using var model = ml.Generative().CharRnn(options).Fit(data);
+        var summary = model.TrainingSummary;
+        Assert.Equal(TrainingStopReason.TimeLimitReached, summary.StopReason);
+        Assert.InRange(summary.BestEpoch, 0, summary.History.Count);
+        if (summary.BestEpoch > 0)
+            Assert.Equal(summary.History[summary.BestEpoch - 1].ValidationLoss, summary.BestLoss);
     }
 }

@@ -64,7 +64,7 @@ public class CharRnnPersistenceAndBadInputTests : IClassFixture<CharRnnFixture>,
         // A pipeline (text normalisation -> char-RNN) saved here, loaded and scored by a separate process.
         var pipeline = _f.Ml.Transforms.Text.NormalizeText("Text", "Text", keepDiacritics: true, keepPunctuations: true, keepNumbers: true,
                 caseMode: Transforms.Text.TextNormalizingEstimator.CaseMode.None)
-            .Append(_f.Ml.Generative().CharRnn(new CharRnnOptions { HiddenSize = 16, EmbeddingSize = 8, NumberOfLayers = 1, MaxEpochs = 2, Seed = 1, NumberOfThreads = 1 }));
+            .Append(_f.Ml.Generative().CharRnn(new CharRnnOptions { HiddenSize = 16, EmbeddingSize = 8, NumberOfLayers = 1, MaxEpochs = 2, Seed = 1, NumberOfThreads = TestThreads.Count }));
         var model = pipeline.Fit(_f.Train);
         string zip = Path.Combine(_dir, "pipeline.zip");
         _f.Ml.Model.Save(model, _f.Train.Schema, zip);
@@ -74,6 +74,7 @@ public class CharRnnPersistenceAndBadInputTests : IClassFixture<CharRnnFixture>,
         string output = Path.Combine(_dir, "scores.bin");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { PersistenceTests.ModelHostPath(), "charrnn", zip, input, output }) start.ArgumentList.Add(a);
+        TestThreads.PinChildProcess(start);
         using var process = Process.Start(start)!;
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
@@ -153,7 +154,7 @@ public class CharRnnPersistenceAndBadInputTests : IClassFixture<CharRnnFixture>,
         var ml = new MLContext(1);
         var rows = Enumerable.Range(0, 20).Select(i => new CharRnnLearningTests.ConditionedText { Text = "ab", Condition = new float[] { i, 1 } }).ToList();
         rows[13].Condition = new float[] { float.NaN, 1 };
-        var options = new CharRnnOptions { InitialState = CharRnnInitialState.Condition, ConditionColumnName = "Condition", MaxEpochs = 1, HiddenSize = 8, EmbeddingSize = 4, NumberOfLayers = 1 };
+        var options = new CharRnnOptions { InitialState = CharRnnInitialState.Condition, ConditionColumnName = "Condition", MaxEpochs = 1, HiddenSize = 8, EmbeddingSize = 4, NumberOfLayers = 1, NumberOfThreads = TestThreads.Count };
         var e = Assert.Throws<InvalidOperationException>(() => ml.Generative().CharRnn(options).Fit(ml.Data.LoadFromEnumerable(rows)));
         Assert.Contains("'Condition', row 13", e.Message);
     }

@@ -35,6 +35,7 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
         Assert.True(summary.History.Count >= 2);
         Assert.NotNull(summary.BestLoss);
         // Uniform over ~40 symbols is ln 40 = 3.7 nats/char; the templates are mostly predictable.
+        // Fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: 0.377-0.414; threshold 1.2.
         Assert.True(summary.BestLoss < 1.2, $"validation loss {summary.BestLoss}");
         Assert.True(summary.History[^1].TrainingLoss < summary.History[0].TrainingLoss);
     }
@@ -46,8 +47,10 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
         {
             int characters = p.Text.EnumerateRunes().Count() + 1;
             Assert.True(float.IsFinite(p.LogLikelihood) && p.LogLikelihood < 0);
-            Assert.Equal(-p.LogLikelihood / characters, p.Score, 5);
-            Assert.Equal(p.Score / Math.Log(2), p.BitsPerCharacter, 5);
+            // The library divides the double log-likelihood and rounds to float; the float columns used here are rounded
+            // too: a few 1e-8 relative apart.
+            AssertClose.Relative(-p.LogLikelihood / characters, p.Score, 1e-6, $"'{p.Text}': Score vs -LogLikelihood / (characters + 1)");
+            AssertClose.Relative(p.Score / Math.Log(2), p.BitsPerCharacter, 1e-6, $"'{p.Text}': BitsPerCharacter vs Score / ln 2");
         }
     }
 
@@ -56,6 +59,8 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
     {
         var normal = Predictions(_f.TestLines).Select(p => p.Score).ToArray();
         var unusual = Predictions(Unusual).Select(p => p.Score).ToArray();
+        // Fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: least unusual minus the normal mean 2.08-2.49
+        // nats/char, and the ROC-AUC below 1.000 (threshold 0.95).
         Assert.True(unusual.Min() > normal.Average(), $"unusual min {unusual.Min()}, normal mean {normal.Average()}");
         // As an anomaly detector through ML.NET's own evaluator (Label 1 = unusual).
         var rows = _f.TestLines.Select(t => new LabelledText { Text = t, Label = 0 })
@@ -92,7 +97,10 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
             var characters = _f.Model.ScoreCharacters(lines[i]);
             Assert.Equal(lines[i].EnumerateRunes().Count() + 1, characters.Count);
             Assert.True(characters[^1].IsEndOfRow);
-            Assert.Equal(predictions[i].LogLikelihood, characters.Sum(c => (double)c.LogProbability), 3);
+            // ScoreCharacters (one row) against Transform (a batch, in chunks): every log-probability is <= 0, so
+            // |LogLikelihood| is the sum of the terms' sizes, and float32 rounding (about 1e-7 of each) stays far below
+            // 1e-5 of it.
+            AssertClose.Relative(predictions[i].LogLikelihood, characters.Sum(c => (double)c.LogProbability), 1e-5, $"line {i}: sum of per-character log-probabilities vs LogLikelihood");
             Assert.All(characters, c => Assert.True(c.LogProbability <= 0 && float.IsFinite(c.LogProbability)));
         }
         var unicode = _f.Model.ScoreCharacters("INFO ünïcödé 日本 😀");
@@ -107,10 +115,14 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
         {
             var next = _f.Model.NextCharacterProbabilities(prefix);
             Assert.Equal(_f.Model.Vocabulary.Count + 2, next.Count);
-            Assert.Equal(1.0, next.Values.Sum(v => (double)v), 4);
+            // A float32 softmax over a few dozen symbols, summed in double: off from 1 by a few 1e-8.
+            AssertClose.Relative(1.0, next.Values.Sum(v => (double)v), 1e-5, $"'{prefix}': sum of next-character probabilities");
             Assert.All(next.Values, p => Assert.InRange(p, 0f, 1f));
         }
-        Assert.True(_f.Model.NextCharacterProbabilities("INFO us")["e"] > 0.9);
+        // "INFO us" only ever continues with "er". Fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: 0.924-0.961;
+        // threshold 0.8 (was 0.9, too close).
+        float e = _f.Model.NextCharacterProbabilities("INFO us")["e"];
+        Assert.True(e > 0.8, $"p(e | 'INFO us') = {e}");
     }
 
     [Fact]
@@ -121,8 +133,9 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
         double endOfRow = _f.Model.ScoreCharacters("")[0].LogProbability;
         foreach (var p in predictions)
         {
-            Assert.Equal(endOfRow, p.LogLikelihood, 4);
-            Assert.Equal(-endOfRow, p.Score, 4);
+            // One log-softmax term through two paths (ScoreCharacters, Transform): float32 rounding of logits of a few nats.
+            AssertClose.Relative(endOfRow, p.LogLikelihood, 1e-5, "empty row: LogLikelihood vs the end-of-row log-probability", magnitude: 1);
+            AssertClose.Relative(-endOfRow, p.Score, 1e-5, "empty row: Score vs minus the end-of-row log-probability", magnitude: 1);
             Assert.All(p.Embedding, v => Assert.True(float.IsFinite(v)));
         }
     }
@@ -136,7 +149,9 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
         var ids = _f.Model.Model.Encode(longRow, out _);
         var oneCall = new double[1];
         RowLikelihood.Score(_f.Model.Model.Forward, new[] { ids }, null, ids.Length + 1, oneCall, null);
-        Assert.Equal(oneCall[0], p[0].LogLikelihood, Math.Abs(oneCall[0]) * 1e-4);
+        // Chunks of 512 characters against one call over 5,000: the same steps, but float32 sums of thousands of
+        // log-probabilities (all <= 0) accumulated in other groupings.
+        AssertClose.Relative(oneCall[0], p[0].LogLikelihood, 1e-5, "long row: LogLikelihood in chunks vs in one call");
     }
 
     [Fact]
@@ -146,13 +161,15 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
         var forward = Predictions(lines);
         var backward = Predictions(Enumerable.Reverse(lines)).AsEnumerable().Reverse().ToList();
         var engine = _f.Ml.Model.CreatePredictionEngine<TextRow, TextPrediction>(_f.Model);
+        // Other batch companions (row order) and a batch of one (PredictionEngine) run the LSTM on other shapes, so
+        // float32 sums may come in another order: log-likelihoods are sums of terms of about 1 nat, embeddings are
+        // hidden states in (-1, 1).
         for (int i = 0; i < lines.Count; i++)
         {
-            Assert.Equal(forward[i].LogLikelihood, backward[i].LogLikelihood, Math.Abs(forward[i].LogLikelihood) * 1e-5 + 1e-5);
+            AssertClose.Relative(forward[i].LogLikelihood, backward[i].LogLikelihood, 1e-5, $"line {i}: LogLikelihood in reversed order", magnitude: 1);
             var single = engine.Predict(new TextRow { Text = lines[i] });
-            Assert.Equal(forward[i].LogLikelihood, single.LogLikelihood, Math.Abs(forward[i].LogLikelihood) * 1e-5 + 1e-5);
-            for (int k = 0; k < single.Embedding.Length; k++)
-                Assert.Equal(forward[i].Embedding[k], single.Embedding[k], 1e-5);
+            AssertClose.Relative(forward[i].LogLikelihood, single.LogLikelihood, 1e-5, $"line {i}: LogLikelihood via PredictionEngine", magnitude: 1);
+            AssertClose.Relative(forward[i].Embedding, single.Embedding, 1e-5, $"line {i}: Embedding via PredictionEngine", magnitude: 1);
         }
     }
 
@@ -166,7 +183,11 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
         Assert.True(counting.CursorsOpened >= 1);
         var results = new float[4][];
         Parallel.For(0, 4, t => results[t] = scored.GetColumn<float>("Score").ToArray());
-        Assert.All(results, r => Assert.Equal(serial, r));
+        // The same rows through the same path from other threads; compared with a tolerance anyway (the intra-op pool
+        // could split work differently when busy): float32 rounding of scores of about 1 nat/character.
+        foreach (var r in results)
+            for (int i = 0; i < serial.Length; i++)
+                AssertClose.Relative(serial[i], r[i], 1e-5, $"row {i}: Score from 4 threads vs serial", magnitude: 1);
     }
 
     [Fact]
@@ -183,6 +204,7 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
                 double d = Distance(p[i].Embedding, p[j].Embedding);
                 if (i % 3 == j % 3) { same += d; nSame++; } else { other += d; nOther++; }
             }
+        // Fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: same / other 0.094-0.165; threshold 1.
         Assert.True(same / nSame < other / nOther, $"same-template distance {same / nSame}, other {other / nOther}");
     }
 
@@ -198,6 +220,7 @@ public class CharRnnPipelineTests : IClassFixture<CharRnnFixture>
         Assert.DoesNotContain("\uFFFD", a);
         // top-k = 1 is greedy decoding, like temperature 0.
         Assert.Equal(_f.Model.Generate("WARN ", 100, temperature: 0f), _f.Model.Generate("WARN ", 100, temperature: 1f, seed: 5, topK: 1));
+        // Greedy decoding follows the template with fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2.
         Assert.StartsWith("WARN disk sd", _f.Model.Generate("WARN ", 100, temperature: 0f));
         Assert.Throws<ArgumentOutOfRangeException>(() => _f.Model.Generate("x", -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => _f.Model.Generate("x", 5, temperature: float.NaN));

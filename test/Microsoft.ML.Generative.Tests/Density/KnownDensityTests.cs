@@ -41,10 +41,12 @@ public class KnownDensityTests
 
         var ml = new MLContext(1);
         var test = Draw(3000, 2);
-        var flow = ml.Generative().RealNvp(new RealNvpOptions { NumberOfCouplingLayers = 4, HiddenLayerSize = 32, MaxEpochs = 40, Seed = 1 }).Fit(Rows.Load(ml, Draw(6000, 1)));
+        var flow = ml.Generative().RealNvp(new RealNvpOptions { NumberOfCouplingLayers = 4, HiddenLayerSize = 32, MaxEpochs = 40, Seed = 1, NumberOfThreads = TestThreads.Count }).Fit(Rows.Load(ml, Draw(6000, 1)));
         double model = flow.Transform(Rows.Load(ml, test)).GetColumn<float>("LogLikelihood").Average();
         double truth = test.Average(TrueLogDensity);
         _out.WriteLine($"mean test log-likelihood: model {model:F4}, analytic {truth:F4}");
+        // Seeds 0-4, 1 and 2 threads (AVX2: the same bits, no oneDNN kernels in vector flows): model - analytic -0.0226
+        // to -0.0068; threshold 0.05.
         Assert.True(Math.Abs(model - truth) <= 0.05, $"model {model:F4} vs analytic {truth:F4}");
     }
 
@@ -57,7 +59,10 @@ public class KnownDensityTests
         Assert.True(Math.Abs(crossEntropyOfTruth - entropy) < 0.05, $"the generator's own NLL {crossEntropyOfTruth:F3} should be its entropy");
         double nll = TrainAndScore(ToyDistributions.EightGaussians(10000, seed: 1), test, layers: 8, hidden: 64, epochs: 40);
         _out.WriteLine($"8 gaussians: test NLL {nll:F3}, entropy {entropy}");
-        Assert.True(nll - entropy <= 0.25, $"test NLL {nll:F3} vs entropy {entropy}");
+        // Seeds 0-4, 1 and 2 threads (AVX2: the same bits, no oneDNN kernels in vector flows): NLL - entropy
+        // 0.177-0.218; threshold 0.35 (was 0.25, too close to these; one Gaussian fitted to these points is about 1.2
+        // above).
+        Assert.True(nll - entropy <= 0.35, $"test NLL {nll:F3} vs entropy {entropy}");
         Assert.True(nll > entropy - 0.1, "a test NLL below the entropy would mean a bug in the log-likelihood");
     }
 
@@ -67,7 +72,9 @@ public class KnownDensityTests
         double entropy = Math.Log(32);
         double nll = TrainAndScore(ToyDistributions.Checkerboard(16000, seed: 1), ToyDistributions.Checkerboard(5000, seed: 2), layers: 10, hidden: 96, epochs: 40);
         _out.WriteLine($"checkerboard: test NLL {nll:F3}, entropy {entropy:F3}");
-        Assert.True(nll - entropy <= 0.25, $"test NLL {nll:F3} vs entropy {entropy:F3}");
+        // Seeds 0-4, 1 and 2 threads (AVX2: the same bits, no oneDNN kernels in vector flows): NLL - entropy
+        // 0.195-0.243; threshold 0.35 (was 0.25, too close to these; uniform on the whole square is ln 2 = 0.69 above).
+        Assert.True(nll - entropy <= 0.35, $"test NLL {nll:F3} vs entropy {entropy:F3}");
         Assert.True(nll > entropy - 0.1, "a test NLL below the entropy would mean a bug in the log-likelihood");
     }
 
@@ -85,6 +92,7 @@ public class KnownDensityTests
             TrainingNoise = 0,
             EarlyStoppingPatience = 0,
             Seed = 1,
+            NumberOfThreads = TestThreads.Count,
         }).Fit(Rows.Load(ml, train));
         return -flow.Transform(Rows.Load(ml, test)).GetColumn<float>("LogLikelihood").Average();
     }

@@ -1,24 +1,22 @@
-using System.Globalization;
 using Microsoft.ML.Generative.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace Microsoft.ML.Generative.Tests.Density;
 
-/// <summary>On real data (../shared/data), the flow is a better density model than a full-covariance Gaussian.</summary>
+/// <summary>On real data (a table embedded in the test project), the flow is a better density model than a full-covariance Gaussian.</summary>
 public class RealDataDensityTests
 {
     private readonly ITestOutputHelper _out;
     public RealDataDensityTests(ITestOutputHelper output) => _out = output;
 
     [Fact]
-    public void FlowBeatsAFullCovarianceGaussianOnHeldOutMammographyRows()
+    public void FlowBeatsAFullCovarianceGaussianOnHeldOutBreastCancerRows()
     {
-        // ODDS mammography: 11,183 rows x 6 features, label last (1 = anomaly). Normal rows only, split 70/30.
-        var rows = File.ReadLines(SharedData.File("tabular", "anomaly", "mammography.csv")).Skip(1)
-            .Select(line => line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray())
-            .Where(v => v[^1] == 0).Select(v => v[..^1]).ToArray();
-        Assert.True(rows.Length > 10000, $"expected the full data set, read {rows.Length} normal rows");
+        // Wisconsin breast cancer (Data/README.md): 569 rows x 30 skewed, strongly (and not linearly) related
+        // measurements of cell nuclei, both classes. A fixed shuffle, 70% to train, 30% held out.
+        var (rows, _) = TestData.BreastCancer();
+        Assert.Equal(569, rows.Length);
         var rng = new Random(7);
         var shuffled = rows.OrderBy(_ => rng.Next()).ToArray(); // a fixed shuffle
         int split = shuffled.Length * 7 / 10;
@@ -26,11 +24,16 @@ public class RealDataDensityTests
         var test = shuffled[split..];
 
         var ml = new MLContext(1);
-        var flow = ml.Generative().RealNvp(new RealNvpOptions { MaxEpochs = 15, NumberOfCouplingLayers = 6, Seed = 1 }).Fit(Rows.Load(ml, train));
+        var flow = ml.Generative().RealNvp(new RealNvpOptions
+        {
+            MaxEpochs = 120, NumberOfCouplingLayers = 6, TrainingNoise = 0.1f, Seed = 1, NumberOfThreads = TestThreads.Count,
+        }).Fit(Rows.Load(ml, train));
         double flowLogLikelihood = flow.Transform(Rows.Load(ml, test)).GetColumn<float>("LogLikelihood").Average();
         double gaussianLogLikelihood = GaussianHeldOutLogLikelihood(train, test);
         _out.WriteLine($"held-out mean log-likelihood: flow {flowLogLikelihood:F3}, Gaussian {gaussianLogLikelihood:F3}");
-        Assert.True(flowLogLikelihood > gaussianLogLikelihood + 1.0, $"flow {flowLogLikelihood:F3} vs Gaussian {gaussianLogLikelihood:F3}");
+        // Seeds 0-4, 1 and 2 threads (AVX2: the same bits, no oneDNN kernels in vector flows): flow - Gaussian
+        // 11.63-14.93 nats per row; threshold 6.
+        Assert.True(flowLogLikelihood > gaussianLogLikelihood + 6.0, $"flow {flowLogLikelihood:F3} vs Gaussian {gaussianLogLikelihood:F3}");
     }
 
     /// <summary>Mean log N(x; mean, cov) over <paramref name="test"/>, fitted on <paramref name="train"/> (Cholesky, double).</summary>

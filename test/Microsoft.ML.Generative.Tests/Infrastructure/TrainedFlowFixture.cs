@@ -45,6 +45,7 @@ public sealed class TrainedFlowFixture : IDisposable
         MaxEpochs = 15,
         BatchSize = 128,
         Seed = 3,
+        NumberOfThreads = TestThreads.Count,
     };
 
     public MLContext Ml { get; }

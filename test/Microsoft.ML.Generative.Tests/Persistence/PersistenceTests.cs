@@ -78,6 +78,7 @@ public class PersistenceTests : IClassFixture<TrainedFlowFixture>, IDisposable
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { ModelHostPath(), zip, csv, output }) start.ArgumentList.Add(a);
+        TestThreads.PinChildProcess(start);
         using var process = Process.Start(start)!;
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();

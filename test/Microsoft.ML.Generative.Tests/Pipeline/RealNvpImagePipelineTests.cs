@@ -21,7 +21,7 @@ public sealed class ImageFlowFixture : IDisposable
         {
             Channels = 1, Height = Side, Width = Side, PixelLevels = Levels,
             NumberOfScales = 2, FeatureMaps = 16, NumberOfResidualBlocks = 1,
-            MaxEpochs = 40, BatchSize = 32, LearningRate = 3e-3f, Seed = 3, NumberOfThreads = 1,
+            MaxEpochs = 40, BatchSize = 32, LearningRate = 3e-3f, Seed = 3, NumberOfThreads = TestThreads.Count,
         };
         Model = Ml.Generative().RealNvpImage(Options).Fit(Train);
     }
@@ -63,6 +63,8 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
     {
         var summary = _f.Model.TrainingSummary;
         Assert.True(summary.BestEpoch >= 1);
+        // Fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: best validation bits/dim 0.849-1.062, last minus first
+        // epoch -0.846 to -0.670, test bars 0.623-0.760, noise above bars by 4.83-5.61; thresholds 1.4, 1.4 and 0.5.
         Assert.True(summary.BestLoss < 1.4, $"best validation bits/dim {summary.BestLoss}");
         Assert.True(summary.History[^1].ValidationLoss < summary.History[0].ValidationLoss);
 
@@ -80,8 +82,9 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         foreach (var p in predictions)
         {
             Assert.True(float.IsFinite(p.LogLikelihood));
-            Assert.Equal(-p.LogLikelihood, p.Score);
-            Assert.Equal(p.Score / (Size * Math.Log(2)), p.BitsPerDimension, 5);
+            Assert.Equal(-p.LogLikelihood, p.Score); // one float negated: exact
+            // The library rounds the double bits/dim of the float log-likelihood to float once (about 6e-8 relative).
+            AssertClose.Relative(p.Score / (Size * Math.Log(2)), p.BitsPerDimension, 1e-6, "BitsPerDimension vs Score / (D ln 2)");
             Assert.Equal(Size, p.Latent.Length);
             Assert.All(p.Latent, v => Assert.True(float.IsFinite(v)));
         }
@@ -98,8 +101,11 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         for (int i = 0; i < _f.TestRows.Count; i++)
         {
             var p = engine.Predict(_f.TestRows[i]);
-            Assert.Equal(expected[i].LogLikelihood, p.LogLikelihood, 3);
-            Assert.Equal(expected[i].Latent, p.Latent, new FloatTolerance(1e-4f));
+            // A batch of one against a batch of 40: oneDNN may pick other convolution kernels for another batch size, so
+            // float32 sums come in another order. The log-likelihood sums terms of a few nats (log-dets, z^2 / 2) and
+            // latents are O(1): both stay within 1e-5 of their size (measured: up to 1e-6).
+            AssertClose.Relative(expected[i].LogLikelihood, p.LogLikelihood, 1e-5, $"image {i}: LogLikelihood via PredictionEngine vs Transform", magnitude: 1);
+            AssertClose.Relative(expected[i].Latent, p.Latent, 1e-5, $"image {i}: Latent via PredictionEngine vs Transform", magnitude: 1);
         }
     }
 
@@ -121,8 +127,10 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         // The model learnt bars: many samples have a full row or column at the brightest level, which only about 3%
         // of uniform noise images have (8 lines x 4^-4).
         var many = _f.Model.Sample(100, temperature: 0.7f, seed: 6).GetColumn<float[]>("Pixels").ToList();
+        // Fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: 17-37 of 100; threshold 10 (was 20, above the measured
+        // 17; 10 or more of 100 noise images would happen with probability below 0.001).
         int withBar = many.Count(HasBrightBar);
-        Assert.True(withBar >= 20, $"{withBar} of 100 samples have a bright bar");
+        Assert.True(withBar >= 10, $"{withBar} of 100 samples have a bright bar");
     }
 
     private static bool HasBrightBar(float[] image)
@@ -183,6 +191,7 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
         double midpoint = Predictions(_f.Model, _f.Ml, _f.TestRows).Average(p => p.BitsPerDimension);
+        // Fixture seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: 0.289-0.336; threshold 0.5.
         Assert.True(Math.Abs(a - midpoint) < 0.5, $"noisy {a} vs bin-centre {midpoint} bits/dim");
     }
 
@@ -193,7 +202,7 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         using var again = ml.Generative().RealNvpImage(new RealNvpImageOptions
         {
             Channels = 1, Height = Side, Width = Side, PixelLevels = Levels, NumberOfScales = 2, FeatureMaps = 16,
-            NumberOfResidualBlocks = 1, MaxEpochs = 40, BatchSize = 32, LearningRate = 3e-3f, Seed = 3, NumberOfThreads = 1,
+            NumberOfResidualBlocks = 1, MaxEpochs = 40, BatchSize = 32, LearningRate = 3e-3f, Seed = 3, NumberOfThreads = TestThreads.Count,
         }).Fit(Load(ml, Bars(400, seed: 11)));
         AssertBitIdentical(Flatten(Predictions(_f.Model, _f.Ml, _f.TestRows)), Flatten(Predictions(again, ml, _f.TestRows)));
     }
@@ -218,6 +227,7 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         string output = Path.Combine(_dir, "scores.bin");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { PersistenceTests.ModelHostPath(), "image", zip, input, output }) start.ArgumentList.Add(a);
+        TestThreads.PinChildProcess(start);
         using var process = Process.Start(start)!;
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
@@ -301,13 +311,14 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         using var model = ml.Generative().RealNvpImage(new RealNvpImageOptions
         {
             Height = Side, Width = Side, PixelLevels = 256, NumberOfBits = 2, NumberOfScales = 2, FeatureMaps = 16,
-            NumberOfResidualBlocks = 1, MaxEpochs = 3, BatchSize = 32, Seed = 1, NumberOfThreads = 1,
+            NumberOfResidualBlocks = 1, MaxEpochs = 3, BatchSize = 32, Seed = 1, NumberOfThreads = TestThreads.Count,
         }).Fit(Load(ml, wide));
         Assert.Equal(4, model.ModelLevels);
         var samples = model.Sample(20, 0.7f, seed: 1).GetColumn<float[]>("Pixels").SelectMany(v => v).Distinct().ToList();
         // Each reduced level l stands for input values 64l..64l+63, and is mapped back to their middle, 64l + 31.
         Assert.All(samples, v => Assert.Contains(v, new[] { 31f, 95f, 159f, 223f }));
         var scores = Predictions(model, ml, wide.Take(5)).Select(p => p.BitsPerDimension);
+        // Seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: highest of the 5 rows 1.971-1.982; threshold 2.5.
         Assert.All(scores, s => Assert.True(float.IsFinite(s) && s < 2.5, $"{s} bits/dim"));
     }
 
@@ -320,25 +331,31 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         using var model = ml.Generative().RealNvpImage(new RealNvpImageOptions
         {
             Height = Side, Width = Side, PixelLevels = Levels, NumberOfScales = 2, FeatureMaps = 16, NumberOfResidualBlocks = 1,
-            MaxEpochs = 3, BatchSize = 32, Seed = 2, NumberOfThreads = 1, ValidationFraction = 0,
+            MaxEpochs = 3, BatchSize = 32, Seed = 2, NumberOfThreads = TestThreads.Count, ValidationFraction = 0,
         }).Fit(Load(ml, rows));
         var bits = Predictions(model, ml, rows).Select(p => (double)p.BitsPerDimension).ToList();
         double mean = bits.Average();
         double sd = Math.Sqrt(bits.Sum(b => (b - mean) * (b - mean)) / (bits.Count - 1));
         var (typicalMean, typicalSd) = model.TypicalBitsPerDimension!.Value;
-        Assert.Equal(mean, typicalMean, 4);
-        Assert.Equal(sd, typicalSd, 4);
+        // Fit measures the reference from the double bits/dim; here they are recomputed from the float column, which
+        // rounds each to about 6e-8 relative. The mean keeps that; the spread (a difference of such values) is
+        // rounded relative to the bits/dim themselves, hence the magnitude.
+        AssertClose.Relative(mean, typicalMean, 1e-6, "typical bits/dim: recomputed mean vs the model's");
+        AssertClose.Relative(sd, typicalSd, 1e-6, "typical bits/dim: recomputed spread vs the model's", magnitude: mean);
 
         var predictions = Predictions(model, ml, rows.Concat(Noise(20, seed: 8)));
+        // The library computes |bits/dim - mean| / sd from the same float bits/dim in double and rounds once to float.
         foreach (var p in predictions)
-            Assert.Equal(Math.Abs(p.BitsPerDimension - typicalMean) / typicalSd, p.TypicalityScore, 3);
+            AssertClose.Relative(Math.Abs(p.BitsPerDimension - typicalMean) / typicalSd, p.TypicalityScore, 1e-6, $"TypicalityScore at {p.BitsPerDimension} bits/dim");
         // Two-sided: an image more likely than typical is as far from typical as one that is less likely.
         var moreLikely = predictions.Where(p => p.BitsPerDimension < typicalMean - typicalSd).ToList();
+        // Seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: 18-26 such images.
         Assert.NotEmpty(moreLikely);
         Assert.All(moreLikely, p => Assert.True(p.TypicalityScore > 1, $"{p.BitsPerDimension} bits/dim: typicality {p.TypicalityScore}"));
         // On its own reference the mean |z| is at most sqrt((n-1)/n) < 1 (Cauchy-Schwarz); noise is far from typical.
         Assert.True(predictions.Take(rows.Count).Average(p => p.TypicalityScore) < 1);
-        Assert.True(predictions.Skip(rows.Count).Average(p => p.TypicalityScore) > 3,
+        // Seeds as above: noise 3.51-4.61 standard deviations from typical; threshold 2 (was 3, too close).
+        Assert.True(predictions.Skip(rows.Count).Average(p => p.TypicalityScore) > 2,
             $"noise typicality {predictions.Skip(rows.Count).Average(p => p.TypicalityScore)}");
     }
 
@@ -355,8 +372,11 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         }
         var rows = _f.TestRows.Concat(Noise(10, seed: 5)).Append(new ImageRow { Pixels = new float[Size] }).ToList();
         var predictions = Predictions(_f.Model, _f.Ml, rows);
+        // The library subtracts from the double bits/dim and rounds once; the float BitsPerDimension used here is rounded
+        // too (each about 6e-8 relative). The score can be near zero, so the tolerance is relative to the larger term.
         for (int i = 0; i < rows.Count; i++)
-            Assert.Equal(predictions[i].BitsPerDimension - DeflateBits(rows[i].Pixels), predictions[i].ComplexityScore, 4);
+            AssertClose.Relative(predictions[i].BitsPerDimension - DeflateBits(rows[i].Pixels), predictions[i].ComplexityScore, 1e-6, $"image {i}: ComplexityScore",
+                magnitude: Math.Max(predictions[i].BitsPerDimension, DeflateBits(rows[i].Pixels)));
         // The blank image compresses best, so its complexity correction is the smallest.
         Assert.True(DeflateBits(rows[^1].Pixels) < rows.Take(rows.Count - 1).Min(r => DeflateBits(r.Pixels)));
         Assert.Equal(NumberDataViewType.Single, _f.Model.GetOutputSchema(_f.Train.Schema)["ComplexityScore"].Type);
@@ -369,7 +389,7 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         {
             Channels = 1, Height = Side, Width = Side, PixelLevels = Levels, NumberOfScales = 2, FeatureMaps = 16,
             NumberOfResidualBlocks = 1, Normalization = FlowNormalization.ActNorm, MaxEpochs = 10, BatchSize = 32,
-            LearningRate = 3e-3f, Seed = 3, NumberOfThreads = 1,
+            LearningRate = 3e-3f, Seed = 3, NumberOfThreads = TestThreads.Count,
         };
         using var model = _f.Ml.Generative().RealNvpImage(options).Fit(_f.Train);
         double bits = model.EvaluateBitsPerDimension(Load(_f.Ml, _f.TestRows));
@@ -416,13 +436,5 @@ public class RealNvpImagePipelineTests : IClassFixture<ImageFlowFixture>, IDispo
         var normalization = (FlowNormalization)BitConverter.ToInt32(body, offset);
         Assert.NotEqual(FlowNormalization.ActNorm, normalization); // format 2 could not hold it
         return body[..offset].Append(normalization == FlowNormalization.BatchNorm ? (byte)1 : (byte)0).Concat(body[(offset + sizeof(int))..]).ToArray();
-    }
-
-    private sealed class FloatTolerance : IEqualityComparer<float>
-    {
-        private readonly float _tolerance;
-        public FloatTolerance(float tolerance) => _tolerance = tolerance;
-        public bool Equals(float x, float y) => Math.Abs(x - y) <= _tolerance * Math.Max(1, Math.Abs(x));
-        public int GetHashCode(float obj) => 0;
     }
 }

@@ -12,7 +12,8 @@ public class ThresholdTests
     [InlineData(0.99, 2.326347874)]
     [InlineData(0.001, -3.090232306)]
     public void StandardNormalQuantileIsAccurate(double p, double expected)
-        => Assert.Equal(expected, Quantile.StandardNormal(p), 6);
+        // The expected values are given to 10 significant digits; the quantile is O(1) and 0 at p = 0.5.
+        => AssertClose.Relative(expected, Quantile.StandardNormal(p), 1e-8, $"quantile at {p}", magnitude: 1);
 
     [Fact]
     public void QuantileInterpolatesLinearly()
@@ -28,11 +29,13 @@ public class ThresholdTests
         var rows = TrainedFlowFixture.MakeRows(6000, seed: 4, anomalies: 0).Select(r => new[] { r.A, r.B, r.C });
         var flow = ml.Generative().RealNvp(new RealNvpOptions
         {
-            NumberOfCouplingLayers = 3, HiddenLayerSize = 16, MaxEpochs = 8, Seed = 2,
+            NumberOfCouplingLayers = 3, HiddenLayerSize = 16, MaxEpochs = 8, Seed = 2, NumberOfThreads = TestThreads.Count,
             ValidationFraction = 0.25f, AnomalyFalsePositiveRate = 0.05f,
         }).Fit(Rows.Load(ml, rows));
         var fresh = TrainedFlowFixture.MakeRows(4000, seed: 5, anomalies: 0).Select(r => new[] { r.A, r.B, r.C });
         double flagged = flow.Transform(Rows.Load(ml, fresh)).GetColumn<bool>("PredictedLabel").Average(b => b ? 1.0 : 0.0);
+        // Seeds 0-4, 1 and 2 threads (AVX2: the same bits, no oneDNN kernels in vector flows): 0.0452-0.0565 flagged;
+        // range 0.03-0.075.
         Assert.InRange(flagged, 0.03, 0.075);
     }
 }

@@ -16,14 +16,14 @@ public class ConcurrencyTests
     {
         // Dropout draws its masks from the global generator for the whole run: the case a second Fit would disturb.
         CellType = CharRnnCellType.Gru, HiddenSize = 16, EmbeddingSize = 8, NumberOfLayers = 2, Dropout = 0.3f,
-        MaxEpochs = 3, BatchSize = 16, Seed = seed, NumberOfThreads = 1,
+        MaxEpochs = 3, BatchSize = 16, Seed = seed, NumberOfThreads = TestThreads.Count,
     };
 
     private static float[] Scores(ITransformer model, IDataView data, string column = "LogLikelihood")
         => model.Transform(data).GetColumn<float>(column).ToArray();
 
     [Fact]
-    public void TwoFitsOnDifferentThreadsGiveTheModelsOfTwoSerialFits()
+    public async Task TwoFitsOnDifferentThreadsGiveTheModelsOfTwoSerialFits()
     {
         var ml = new MLContext(seed: 1);
         var lines = TextRows.Load(ml, TextRows.LogLines(300, seed: 4));
@@ -33,7 +33,7 @@ public class ConcurrencyTests
         float[] textSerialA, textSerialB, flowSerial;
         using (var a = ml.Generative().CharRnn(TextOptions(seed: 11)).Fit(lines)) textSerialA = Scores(a, test);
         using (var b = ml.Generative().CharRnn(TextOptions(seed: 12)).Fit(lines)) textSerialB = Scores(b, test);
-        using (var f = ml.Generative().RealNvp(new RealNvpOptions { MaxEpochs = 5, Seed = 13, NumberOfThreads = 1 }).Fit(rows)) flowSerial = Scores(f, rows);
+        using (var f = ml.Generative().RealNvp(new RealNvpOptions { MaxEpochs = 5, Seed = 13, NumberOfThreads = TestThreads.Count }).Fit(rows)) flowSerial = Scores(f, rows);
 
         using var start = new Barrier(3);
         float[] Concurrent(Func<GenerativeTransformer> fit, IDataView data)
@@ -44,18 +44,18 @@ public class ConcurrencyTests
         }
         var textA = Task.Run(() => Concurrent(() => ml.Generative().CharRnn(TextOptions(seed: 11)).Fit(lines), test));
         var textB = Task.Run(() => Concurrent(() => ml.Generative().CharRnn(TextOptions(seed: 12)).Fit(lines), test));
-        var flow = Task.Run(() => Concurrent(() => ml.Generative().RealNvp(new RealNvpOptions { MaxEpochs = 5, Seed = 13, NumberOfThreads = 1 }).Fit(rows), rows));
-        Task.WaitAll(textA, textB, flow);
+        var flow = Task.Run(() => Concurrent(() => ml.Generative().RealNvp(new RealNvpOptions { MaxEpochs = 5, Seed = 13, NumberOfThreads = TestThreads.Count }).Fit(rows), rows));
+        await Task.WhenAll(textA, textB, flow);
 
         // Each Fit ran alone (the library serialises them) on the same data, seed and thread count: the same computation.
-        Assert.Equal(textSerialA, textA.Result);
-        Assert.Equal(textSerialB, textB.Result);
-        Assert.Equal(flowSerial, flow.Result);
+        Assert.Equal(textSerialA, await textA);
+        Assert.Equal(textSerialB, await textB);
+        Assert.Equal(flowSerial, await flow);
         Assert.NotEqual(textSerialA, textSerialB); // the seeds matter, so the comparison above could fail
     }
 
     [Fact]
-    public void ConcurrentFitsLeaveTheThreadCountAndTheGlobalGeneratorAsFound()
+    public async Task ConcurrentFitsLeaveTheThreadCountAndTheGlobalGeneratorAsFound()
     {
         var ml = new MLContext(seed: 2);
         var lines = TextRows.Load(ml, TextRows.LogLines(120, seed: 7));
@@ -69,7 +69,7 @@ public class ConcurrencyTests
             options.NumberOfThreads = threads == 1 ? 2 : 1;
             options.MaxEpochs = 1;
             var fits = Enumerable.Range(0, 3).Select(_ => Task.Run(() => ml.Generative().CharRnn(options).Fit(lines).Dispose())).ToArray();
-            Task.WaitAll(fits);
+            await Task.WhenAll(fits);
             Assert.Equal(threads, torch.get_num_threads());
             Assert.Equal(before, torch.random.get_rng_state().data<byte>().ToArray());
         }
@@ -112,7 +112,7 @@ public class ConcurrencyTests
         using var model = ml.Generative().RealNvpImage(new RealNvpImageOptions
         {
             Channels = 1, Height = Side, Width = Side, PixelLevels = Levels, FeatureMaps = 16, NumberOfResidualBlocks = 1,
-            MaxEpochs = 2, BatchSize = 32, Seed = 5, NumberOfThreads = 1, ScoringBatchSize = 64,
+            MaxEpochs = 2, BatchSize = 32, Seed = 5, NumberOfThreads = TestThreads.Count, ScoringBatchSize = 64,
         }).Fit(train);
         string[] columns = { "Score", "BitsPerDimension", "ComplexityScore", "TypicalityScore" };
         var serial = columns.Select(c => Scores(model, test, c)).ToArray();

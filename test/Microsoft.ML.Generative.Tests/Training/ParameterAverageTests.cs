@@ -46,16 +46,20 @@ public class ParameterAverageTests
         var options = new CharRnnOptions
         {
             HiddenSize = 32, EmbeddingSize = 16, NumberOfLayers = 1, CellType = CharRnnCellType.Gru, MaxEpochs = 4, BatchSize = 32,
-            LearningRate = 1e-2f, Seed = 3, NumberOfThreads = 1, WeightAveragingDecay = 0.95f,
+            LearningRate = 1e-2f, Seed = 3, NumberOfThreads = TestThreads.Count, WeightAveragingDecay = 0.95f,
         };
         using var averaged = ml.Generative().CharRnn(options).Fit(TextRows.Load(ml, lines));
         options.WeightAveragingDecay = null;
         using var plain = ml.Generative().CharRnn(options).Fit(TextRows.Load(ml, lines));
         Assert.NotEqual(plain.TrainingSummary.BestLoss, averaged.TrainingSummary.BestLoss);
+        // The kept loss is the recorded one of the best epoch: the same double, so compared exactly.
         Assert.Equal(averaged.TrainingSummary.History.Where(e => e.ValidationLoss.HasValue).Min(e => e.ValidationLoss!.Value),
-            averaged.TrainingSummary.BestLoss!.Value, 10);
+            averaged.TrainingSummary.BestLoss!.Value);
         var scores = averaged.Transform(TextRows.Load(ml, lines.Take(20))).GetColumn<float>("Score").ToList();
-        Assert.All(scores, s => Assert.True(float.IsFinite(s) && s > 0 && s < 3, $"score {s}"));
+        // Seeds 0-4, 1 and 2 threads, AVX-512 and AVX2: scores 2.17-2.46 (least) to 2.49-2.74 (most) nats/char;
+        // threshold 3.3 (was 3, too close; uniform over the ~40 symbols is 3.7). Best losses with and without averaging
+        // differ by 0.0133-0.0154.
+        Assert.All(scores, s => Assert.True(float.IsFinite(s) && s > 0 && s < 3.3, $"score {s}"));
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.Generative().CharRnn(new CharRnnOptions { WeightAveragingDecay = 1f }));
     }
 }
