@@ -124,6 +124,7 @@ namespace Microsoft.ML.Generative
                 network.eval();
                 ch.InfoInvariant($"Training finished ({summary.StopReason}); best epoch {summary.BestEpoch}, {summary.BestLoss:F4} bits/dim.");
                 var typicality = MeasureTypicality(network, train, trainRows, validation, validationRows, device, ch);
+                NativeKernels.KernelFallbackWarnings.LogNew(network, ch); // also for the scoring batch size used just above
                 return new RealNvpImageTransformer(_host, new RealNvpImageModel(network, o.FeatureColumnName, o.PixelLevels,
                     o.ScoringBatchSize, summary, device, typicality));
             }

@@ -129,6 +129,7 @@ namespace Microsoft.ML.Generative.Training
 
                 string validation = validationLoss is double v ? FormattableString.Invariant($", validation loss {v:F4}") : "";
                 channel.InfoInvariant($"Epoch {epoch}/{settings.MaxEpochs}: training loss {trainLoss:F4}{validation}{(improved ? " (best)" : "")}, {throughput:F0} {objective.ItemName}/s, {clock.Elapsed.TotalSeconds:F1}s");
+                NativeKernels.KernelFallbackWarnings.LogNew(model, channel); // shapes this epoch computed through a kernel fallback
 
                 if (outOfTime || (settings.MaxTrainingTime is TimeSpan l && budget.Elapsed >= l))
                 {
@@ -147,6 +148,7 @@ namespace Microsoft.ML.Generative.Training
 
             best.Snapshot.RestoreInto(model);
             model.eval();
+            NativeKernels.KernelFallbackWarnings.LogNew(model, channel);
             if (skippedSteps > 0)
                 channel.WarningInvariant($"{skippedSteps} optimizer step(s) were skipped because their gradient was not finite.");
             return new TrainingSummary(history, bestEpoch, bestLoss, stopReason, skippedSteps);
