@@ -148,8 +148,6 @@ namespace Microsoft.ML.Generative
             using var seeded = new SeededGlobalGeneratorScope(seed);
             var network = new CharRnnNetwork(architecture);
             if (device.type != DeviceType.CPU) network.to(device);
-            else if (network.UsesStepwiseLstm)
-                ch.WarningInvariant($"This CPU's fused LSTM kernel (oneDNN) gives wrong results for {architecture.EmbeddingSize} inputs and hidden size {architecture.HiddenSize}; the LSTM runs step by step instead (the same model, slower). (On the CPUs measured so far, hidden sizes that are a multiple of 32 avoid this.)");
             try
             {
                 using var objective = CreateObjective(network, rows, conditions, conditionSize, seed, ch, name);
