@@ -117,8 +117,6 @@ namespace Microsoft.ML.Generative
             float[] conditions, int conditionSize, int seed, string name)
         {
             var network = context.Build(seed, () => new CharRnnNetwork(architecture));
-            if (context.Device.type == DeviceType.CPU && network.UsesStepwiseLstm)
-                context.Channel.WarningInvariant($"This CPU's fused LSTM kernel (oneDNN) gives wrong results for {architecture.EmbeddingSize} inputs and hidden size {architecture.HiddenSize}; the LSTM runs step by step instead (the same model, slower). (On the CPUs measured so far, hidden sizes that are a multiple of 32 avoid this.)");
             try
             {
                 TrainingSummary summary;

@@ -59,6 +59,7 @@ namespace Microsoft.ML.Generative
                     summary = context.Train(objective);
                 ch.InfoInvariant($"Training finished ({summary.StopReason}); best epoch {summary.BestEpoch}, {summary.BestLoss:F4} bits/dim.");
                 var typicality = MeasureTypicality(network, train, trainRows, validation, validationRows, context.Device, ch);
+                NativeKernels.KernelFallbackWarnings.LogNew(network, ch); // also for the scoring batch size used just above
                 return new RealNvpImageTransformer(Host, new RealNvpImageModel(network, o.FeatureColumnName, o.PixelLevels,
                     o.ScoringBatchSize, summary, context.Device, typicality));
             }

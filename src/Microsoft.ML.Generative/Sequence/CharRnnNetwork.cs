@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Microsoft.ML.Generative.NativeKernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,13 @@ namespace Microsoft.ML.Generative.Sequence
     /// A character-level language model: p(x_k | x_&lt;k) = softmax(W h_k + b), h_k = f(embed(x_k), h_(k-1)), with f a
     /// stacked LSTM, GRU or tanh RNN. Knows nothing of ML.NET: ids in, logits and state out.
     /// </summary>
-    internal sealed class CharRnnNetwork : nn.Module
+    /// <remarks>
+    /// On the CPU, every LSTM call's shape (batch size, sequence length up to a few steps, with or without autograd,
+    /// dropout and threads: <see cref="LstmShape"/>) is checked once per process against float64
+    /// (<see cref="FusedLstmCheck"/>); a shape whose fused kernel is wrong runs step by step from the same parameters
+    /// (<see cref="StepwiseLstm"/>) and is noted in <see cref="KernelFallbacks"/>.
+    /// </remarks>
+    internal sealed class CharRnnNetwork : nn.Module, IKernelFallbackSource
     {
         private readonly Embedding embedding;
         private readonly nn.Module rnn;
@@ -18,7 +25,6 @@ namespace Microsoft.ML.Generative.Sequence
         private readonly Linear head;
         private readonly Parameter learnedState;     // [layers, 1, parts * hidden] (Learned)
         private readonly Linear conditionToState;     // condition -> layers * parts * hidden (Condition)
-        private readonly bool _stepwiseLstmOnCpu;
 
         public CharRnnNetwork(CharRnnArchitecture architecture) : base(nameof(CharRnnNetwork))
         {
@@ -33,8 +39,6 @@ namespace Microsoft.ML.Generative.Sequence
                 CharRnnCellType.Gru => nn.GRU(a.EmbeddingSize, a.HiddenSize, a.Layers, batchFirst: true, dropout: between),
                 _ => nn.RNN(a.EmbeddingSize, a.HiddenSize, a.Layers, nn.NonLinearities.Tanh, batchFirst: true, dropout: between),
             };
-            // The parameters stay in the fused module either way, so the saved state is the same on every CPU.
-            _stepwiseLstmOnCpu = a.CellType == CharRnnCellType.Lstm && !FusedLstmCheck.FusedKernelIsCorrect(a.EmbeddingSize, a.HiddenSize, a.Layers);
             dropout = nn.Dropout(a.Dropout);
             head = nn.Linear(a.HiddenSize, a.VocabularySize);
             if (a.InitialState == CharRnnInitialState.Learned)
@@ -46,11 +50,8 @@ namespace Microsoft.ML.Generative.Sequence
 
         public CharRnnArchitecture Architecture { get; }
 
-        /// <summary>
-        /// True when this CPU's fused LSTM kernel gives wrong results for this shape (<see cref="FusedLstmCheck"/>), so the
-        /// LSTM runs step by step (<see cref="StepwiseLstm"/>) on the CPU: the same function, slower.
-        /// </summary>
-        public bool UsesStepwiseLstm => _stepwiseLstmOnCpu;
+        /// <summary>The LSTM shapes this network has run step by step because the fused kernel failed its check.</summary>
+        public KernelFallbackLog KernelFallbacks { get; } = new();
 
         /// <summary>h0 (and c0) for <paramref name="batch"/> rows; <paramref name="condition"/> [batch, ConditionSize] in Condition mode.</summary>
         public RecurrentState InitialState(long batch, Tensor condition = null)
@@ -91,9 +92,10 @@ namespace Microsoft.ML.Generative.Sequence
             switch (rnn)
             {
                 case LSTM lstm:
-                    var (o, h, c) = _stepwiseLstmOnCpu && x.device.type == DeviceType.CPU
+                    // The parameters stay in the fused module on either path, so the saved state is the same on every CPU.
+                    var (o, h, c) = NeedsStepwiseLstm(lstm, x)
                         ? StepwiseLstm.Forward(lstm.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter),
-                            Architecture.Layers, Architecture.Layers > 1 ? Architecture.Dropout : 0, training, x, state.Hidden, state.Cell)
+                            Architecture.Layers, Architecture.Layers > 1 ? Architecture.Dropout : 0, lstm.training, x, state.Hidden, state.Cell)
                         : lstm.forward(x, (state.Hidden, state.Cell));
                     output = o;
                     next = new RecurrentState(h, c);
@@ -112,6 +114,17 @@ namespace Microsoft.ML.Generative.Sequence
                     throw new InvalidOperationException("Unknown recurrent module.");
             }
             return (head.forward(dropout.forward(output)), output, next);
+        }
+
+        /// <summary>True when this call's shape failed the fused kernel's check (float32 on the CPU only: oneDNN runs there).</summary>
+        private bool NeedsStepwiseLstm(LSTM lstm, Tensor x)
+        {
+            if (x.device_type != DeviceType.CPU || x.dtype != ScalarType.Float32 || x.shape[0] == 0 || x.shape[1] == 0) return false;
+            var a = Architecture;
+            var shape = LstmShape.Of(x, a.HiddenSize, a.Layers, a.Dropout, lstm.training);
+            if (FusedLstmCheck.IsCorrect(lstm, shape)) return false;
+            KernelFallbacks.Record(new KernelFallback(FusedLstmCheck.Fused.Kernel, shape.ToString(), FusedLstmCheck.FallbackDescription));
+            return true;
         }
     }
 }

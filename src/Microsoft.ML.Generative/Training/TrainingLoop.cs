@@ -82,6 +82,7 @@ namespace Microsoft.ML.Generative.Training
 
             _best.RestoreInto(_model);
             _model.eval();
+            NativeKernels.KernelFallbackWarnings.LogNew(_model, _channel);
             if (_skippedSteps > 0)
                 _channel.WarningInvariant($"{_skippedSteps} optimizer step(s) were skipped because their gradient was not finite.");
             return new TrainingSummary(_history, _bestEpoch, _bestLoss, stopReason, _skippedSteps);
@@ -186,6 +187,7 @@ namespace Microsoft.ML.Generative.Training
             _history.Add(new EpochRecord(epoch, trainLoss, validationLoss, seconds, throughput));
             string validation = validationLoss is double v ? FormattableString.Invariant($", validation loss {v:F4}") : "";
             _channel.InfoInvariant($"Epoch {epoch}/{_settings.MaxEpochs}: training loss {trainLoss:F4}{validation}{(improved ? " (best)" : "")}, {throughput:F0} {_objective.ItemName}/s, {seconds:F1}s");
+            NativeKernels.KernelFallbackWarnings.LogNew(_model, _channel); // shapes this epoch computed through a kernel fallback
         }
 
         /// <summary>A reason to stop after a validated epoch: the time budget is used up, or early stopping's patience ran out.</summary>

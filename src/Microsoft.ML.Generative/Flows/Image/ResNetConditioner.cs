@@ -1,4 +1,5 @@
 using System;
+using Microsoft.ML.Generative.NativeKernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,19 +13,29 @@ namespace Microsoft.ML.Generative.Flows.Image
     /// output convolution. The output convolution starts at zero, so every coupling starts as the identity map.
     /// </summary>
     /// <remarks>
-    /// <para>Every convolution's channel counts avoid the padded layouts that libtorch 2.10's oneDNN kernels get wrong on
-    /// some CPUs (docs/ONEDNN-KERNEL-BUGS.md): a Conv2d with fewer than 16 output channels intermittently returns NaN input
-    /// gradients (AMD EPYC "Zen 4", 2 threads), and one whose input channels are above 16 but not a multiple of 16
-    /// returns wrong outputs for batches of more than one image (AMD EPYC "Zen 5"). So the output convolution produces
-    /// <c>outputChannels</c> rounded up to a multiple of 16 and the network returns the first <c>outputChannels</c> (the
-    /// extra channels get no gradient and stay at zero); an input of more than 16 channels is padded with zero channels
-    /// to a multiple of 16; and <c>featureMaps</c> must be a multiple of 16.</para>
+    /// <para>libtorch 2.10's oneDNN convolution kernels return wrong results, with no error, for some shapes on some CPUs
+    /// (docs/ONEDNN-KERNEL-BUGS.md). Two measures protect this network:</para>
+    /// <list type="bullet">
+    /// <item><description>Fixed channel rules avoid the bad shapes measured so far, at no run-time cost: a Conv2d with
+    /// fewer than 16 output channels intermittently returns NaN input gradients (AMD EPYC "Zen 4", 2 threads), and one
+    /// whose input channels are above 16 but not a multiple of 16 returns wrong outputs for batches of more than one image
+    /// (AMD EPYC "Zen 5"). So the output convolution produces <c>outputChannels</c> rounded up to a multiple of 16 and the
+    /// network returns the first <c>outputChannels</c> (the extra channels get no gradient and stay at zero); an input of
+    /// more than 16 channels is padded with zero channels to a multiple of 16; and <c>featureMaps</c> must be a multiple
+    /// of 16. The rules also cover the intermittent NaN case, which a one-time check can miss.</description></item>
+    /// <item><description>A run-time check protects CPUs nobody measured: the first time a convolution meets a shape (batch
+    /// size, pass with or without autograd, and thread count included), the process compares libtorch's float32 kernel with
+    /// float64 on random data of that shape (<c>NativeKernels/ConvolutionCheck</c>), and a shape that fails is
+    /// computed through im2col and matmul instead (or float64, should im2col fail too). The convolutions stay the same
+    /// <c>Conv2d</c> modules, so the parameters, their initial values and the saved model do not depend on the path, and
+    /// training logs a warning for every fallback the model used.</description></item>
+    /// </list>
     /// <para>With a <c>maskPlane</c> the network sees it as one extra, constant input channel. Checkerboard couplings
     /// pass their pattern: a masked-out pixel is 0, which is also an ordinary value, and a translation-invariant
     /// convolution cannot otherwise tell which pixels it is meant to predict. Channel-wise couplings pass none: their
     /// mask is constant over space and says nothing a convolution could use.</para>
     /// </remarks>
-    internal sealed class ResNetConditioner : nn.Module<Tensor, Tensor>
+    internal sealed class ResNetConditioner : nn.Module<Tensor, Tensor>, IKernelFallbackSource
     {
         /// <summary>The smallest number of output channels any convolution here is given, and the multiple that channel counts above it are rounded to (see the remarks).</summary>
         public const int MinimumConvolutionChannels = 16;
@@ -41,6 +52,7 @@ namespace Microsoft.ML.Generative.Flows.Image
         private readonly ConditionerActivation _activation;
         private readonly int _outputChannels;
         private readonly int _inputPadding;   // zero channels appended to the input (see the remarks)
+        private readonly KernelFallbackLog _kernelFallbacks = new(); // not a module: no state-dict entry
 
         /// <summary>
         /// Creates the network [batch, inputChannels, H, W] -> [batch, outputChannels, H, W].
@@ -80,7 +92,7 @@ namespace Microsoft.ML.Generative.Flows.Image
             in_conv = nn.Conv2d(convolvedChannels + _inputPadding, featureMaps, 3, padding: 1);
             var list = new ResidualBlock[residualBlocks];
             for (int i = 0; i < residualBlocks; i++)
-                list[i] = new ResidualBlock(featureMaps, batchNorm, activation);
+                list[i] = new ResidualBlock(featureMaps, batchNorm, activation, _kernelFallbacks);
             blocks = new ModuleList<ResidualBlock>(list);
             out_norm = Norm(featureMaps, batchNorm);
             out_conv = nn.Conv2d(featureMaps, RoundUpChannels(outputChannels), 3, padding: 1);
@@ -95,6 +107,8 @@ namespace Microsoft.ML.Generative.Flows.Image
         /// <summary>Number of channels returned (the output convolution may compute more; see the remarks).</summary>
         public int OutputChannels => _outputChannels;
 
+        KernelFallbackLog IKernelFallbackSource.KernelFallbacks => _kernelFallbacks;
+
         /// <inheritdoc />
         public override Tensor forward(Tensor x)
         {
@@ -106,10 +120,10 @@ namespace Microsoft.ML.Generative.Flows.Image
             }
             if (_inputPadding > 0)
                 x = cat(new[] { x, zeros(new long[] { x.shape[0], _inputPadding, x.shape[2], x.shape[3] }, dtype: x.dtype, device: x.device) }, 1);
-            var h = in_conv.call(x);
+            var h = GuardedConvolution.Forward(in_conv, x, _kernelFallbacks);
             foreach (var block in blocks)
                 h = block.call(h);
-            h = out_conv.call(Activate(out_norm.call(h), _activation));
+            h = GuardedConvolution.Forward(out_conv, Activate(out_norm.call(h), _activation), _kernelFallbacks);
             return h.narrow(1, 0, _outputChannels);
         }
 
@@ -131,10 +145,12 @@ namespace Microsoft.ML.Generative.Flows.Image
             private readonly nn.Module<Tensor, Tensor> norm2;
             private readonly Conv2d conv2;
             private readonly ConditionerActivation _activation;
+            private readonly KernelFallbackLog _kernelFallbacks; // the conditioner's
 
-            public ResidualBlock(int channels, bool batchNorm, ConditionerActivation activation) : base(nameof(ResidualBlock))
+            public ResidualBlock(int channels, bool batchNorm, ConditionerActivation activation, KernelFallbackLog kernelFallbacks) : base(nameof(ResidualBlock))
             {
                 _activation = activation;
+                _kernelFallbacks = kernelFallbacks;
                 norm1 = Norm(channels, batchNorm);
                 conv1 = nn.Conv2d(channels, channels, 3, padding: 1);
                 norm2 = Norm(channels, batchNorm);
@@ -144,8 +160,8 @@ namespace Microsoft.ML.Generative.Flows.Image
 
             public override Tensor forward(Tensor h)
             {
-                var r = conv1.call(Activate(norm1.call(h), _activation));
-                r = conv2.call(Activate(norm2.call(r), _activation));
+                var r = GuardedConvolution.Forward(conv1, Activate(norm1.call(h), _activation), _kernelFallbacks);
+                r = GuardedConvolution.Forward(conv2, Activate(norm2.call(r), _activation), _kernelFallbacks);
                 return h + r;
             }
         }
