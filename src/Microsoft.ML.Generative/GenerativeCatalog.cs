@@ -13,7 +13,7 @@ namespace Microsoft.ML.Generative
         /// <summary>
         /// Cancels every operation running under <paramref name="mlContext"/>, from any thread: a running Fit of this
         /// library stops at its next step with an <see cref="OperationCanceledException"/> and returns no model.
-        /// ML.NET 5 has this method on MLContext but not public; this calls it, so ML.NET's own trainers stop too.
+        /// ML.NET 5 and 6 have this method on MLContext but not public; this calls it, so ML.NET's own trainers stop too.
         /// Cancellation is permanent for that context: create a new MLContext to train again.
         /// </summary>
         public static void CancelExecution(this MLContext mlContext)
