@@ -65,6 +65,31 @@ namespace Microsoft.ML.Generative
         public RealNvpImageEstimator RealNvpImage(RealNvpImageOptions options)
             => new RealNvpImageEstimator(_environment, options ?? throw new ArgumentNullException(nameof(options)));
 
+        /// <summary>
+        /// A pixel-autoregressive image model (the Pixel-RNN family) on <paramref name="featureColumnName"/> with default
+        /// options (see <see cref="PixelRnnOptions"/>): pixel vectors of <paramref name="channels"/> x
+        /// <paramref name="height"/> x <paramref name="width"/> integer levels 0..255.
+        /// </summary>
+        /// <param name="featureColumnName">A vector of Single column with the pixels in (channel, row, column) order. Default "Pixels".</param>
+        /// <param name="channels">Channels per image: 1 or 3. Default 1.</param>
+        /// <param name="height">Image height in pixels.</param>
+        /// <param name="width">Image width in pixels.</param>
+        /// <param name="architecture">Gated PixelCNN (default) or Row LSTM.</param>
+        public PixelRnnEstimator PixelRnn(string featureColumnName = "Pixels", int channels = 1, int height = 28, int width = 28,
+            PixelRnnArchitecture architecture = PixelRnnArchitecture.GatedPixelCnn)
+            => new PixelRnnEstimator(_environment, new PixelRnnOptions
+            {
+                FeatureColumnName = featureColumnName,
+                Channels = channels,
+                Height = height,
+                Width = width,
+                Architecture = architecture,
+            });
+
+        /// <summary>A pixel-autoregressive image model configured by <paramref name="options"/>.</summary>
+        public PixelRnnEstimator PixelRnn(PixelRnnOptions options)
+            => new PixelRnnEstimator(_environment, options ?? throw new ArgumentNullException(nameof(options)));
+
         /// <summary>A character-level RNN language model on <paramref name="textColumnName"/> with default options (see <see cref="CharRnnOptions"/>).</summary>
         /// <param name="textColumnName">A Text (string) column. Default "Text".</param>
         /// <param name="contextMode">Independent rows (default) or lines of one long text.</param>

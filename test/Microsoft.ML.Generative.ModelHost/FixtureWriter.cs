@@ -21,6 +21,7 @@ public static class FixtureWriter
         WriteVectorFlow(ml, directory);
         WriteImageFlow(ml, directory);
         WriteCharRnn(ml, directory);
+        WritePixelRnn(ml, directory);
         return 0;
     }
 
@@ -75,6 +76,32 @@ public static class FixtureWriter
             ["ComplexityScore"] = Json(scored.GetColumn<float>("ComplexityScore")),
             ["TypicalityScore"] = Json(scored.GetColumn<float>("TypicalityScore")),
         });
+    }
+
+    private static void WritePixelRnn(MLContext ml, string directory)
+    {
+        // 3-channel 3x3 images of 4 levels (so the colour masks are saved too), one fixture per architecture, each 2 layers.
+        foreach (var (name, architecture) in new[] { ("pixelrnn-gated", PixelRnnArchitecture.GatedPixelCnn), ("pixelrnn-rowlstm", PixelRnnArchitecture.RowLstm) })
+        {
+            var random = new Random(17);
+            float[] Image() => Enumerable.Range(0, 27).Select(i => (float)((i / 9 + i % 3 + random.Next(2)) % 4)).ToArray();
+            var train = Enumerable.Range(0, 128).Select(_ => Image()).ToList();
+            var inputs = Enumerable.Range(0, 5).Select(_ => Image()).Append(new float[27]).ToList();
+            var model = ml.Generative().PixelRnn(new PixelRnnOptions
+            {
+                Channels = 3, Height = 3, Width = 3, PixelLevels = 4, Architecture = architecture, NumberOfLayers = 2,
+                FeatureMaps = 48, OutputFeatureMaps = 48, MaxEpochs = 2, BatchSize = 32, Seed = 4, NumberOfThreads = 1,
+            }).Fit(VectorData(ml, "Pixels", train));
+            var scored = model.Transform(VectorData(ml, "Pixels", inputs));
+            Write(directory, name, "PixelRnn", model, VectorData(ml, "Pixels", inputs), ml, "Pixels", Json(inputs), new JsonObject
+            {
+                ["Score"] = Json(scored.GetColumn<float>("Score")),
+                ["LogLikelihood"] = Json(scored.GetColumn<float>("LogLikelihood")),
+                ["BitsPerDimension"] = Json(scored.GetColumn<float>("BitsPerDimension")),
+                ["ComplexityScore"] = Json(scored.GetColumn<float>("ComplexityScore")),
+                ["TypicalityScore"] = Json(scored.GetColumn<float>("TypicalityScore")),
+            });
+        }
     }
 
     private static void WriteCharRnn(MLContext ml, string directory)

@@ -10,6 +10,9 @@
 //          ModelHost image <model.zip> <input.txt> <output.bin>      (an image Real NVP pipeline, input column "Pixels")
 // input.txt: one image per line, its pixel values separated by spaces. output.bin: for every row via Transform, then via
 //             PredictionEngine: Score, LogLikelihood, BitsPerDimension, then the Latent values (float32 each).
+//          ModelHost pixelrnn <model.zip> <input.txt> <output.bin>   (a Pixel RNN pipeline, input column "Pixels")
+// input.txt as for image. output.bin: for every row via Transform, then via PredictionEngine: Score, LogLikelihood,
+//             BitsPerDimension, ComplexityScore, TypicalityScore (float32 each).
 //          ModelHost write-fixtures <directory>                       (see FixtureWriter.cs)
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -21,6 +24,8 @@ if (args.Length == 4 && args[0] == "charrnn")
     return CharRnnHost.Run(args[1], args[2], args[3]);
 if (args.Length == 4 && args[0] == "image")
     return ImageHost.Run(args[1], args[2], args[3]);
+if (args.Length == 4 && args[0] == "pixelrnn")
+    return PixelRnnHost.Run(args[1], args[2], args[3]);
 if (args.Length != 3)
 {
     Console.Error.WriteLine("usage: ModelHost <model.zip> <input.csv> <output.bin> | ModelHost charrnn <model.zip> <input.txt> <output.bin>");
@@ -157,6 +162,48 @@ public sealed class ImagePrediction
     public float LogLikelihood { get; set; }
     public float BitsPerDimension { get; set; }
     public float[] Latent { get; set; }
+    public float ComplexityScore { get; set; }
+    public float TypicalityScore { get; set; }
+}
+
+/// <summary>Scores images with a saved Pixel RNN pipeline (input column "Pixels", size read from the file).</summary>
+public static class PixelRnnHost
+{
+    public static int Run(string modelPath, string inputPath, string outputPath)
+    {
+        var ml = new MLContext(seed: 0);
+        var model = ml.Model.Load(modelPath, out _);
+        var rows = File.ReadAllLines(inputPath)
+            .Select(l => new ImageRow { Pixels = l.Split(' ').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() })
+            .ToList();
+        var definition = Microsoft.ML.Data.SchemaDefinition.Create(typeof(ImageRow));
+        definition["Pixels"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, rows[0].Pixels.Length);
+        var data = ml.Data.LoadFromEnumerable(rows, definition);
+        using var w = new BinaryWriter(File.Create(outputPath));
+        foreach (var p in ml.Data.CreateEnumerable<PixelRnnPrediction>(model.Transform(data), reuseRowObject: false))
+            Write(w, p);
+        var engine = ml.Model.CreatePredictionEngine<ImageRow, PixelRnnPrediction>(model, inputSchemaDefinition: definition);
+        foreach (var row in rows)
+            Write(w, engine.Predict(row));
+        return 0;
+    }
+
+    private static void Write(BinaryWriter w, PixelRnnPrediction p)
+    {
+        w.Write(p.Score);
+        w.Write(p.LogLikelihood);
+        w.Write(p.BitsPerDimension);
+        w.Write(p.ComplexityScore);
+        w.Write(p.TypicalityScore);
+    }
+}
+
+/// <summary>The Pixel RNN outputs read back.</summary>
+public sealed class PixelRnnPrediction
+{
+    public float Score { get; set; }
+    public float LogLikelihood { get; set; }
+    public float BitsPerDimension { get; set; }
     public float ComplexityScore { get; set; }
     public float TypicalityScore { get; set; }
 }

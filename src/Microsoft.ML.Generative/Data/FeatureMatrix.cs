@@ -26,12 +26,9 @@ namespace Microsoft.ML.Generative.Data
         /// </summary>
         public (float[] train, int trainRows, float[] validation, int validationRows) SplitForValidation(float fraction, int seed)
         {
-            int n = Rows, d = Features;
-            int validationRows = (int)Math.Floor(n * (double)fraction);
-            if (n - validationRows < 2) validationRows = Math.Max(0, n - 2);
-            var order = new int[n];
-            for (int i = 0; i < n; i++) order[i] = i;
-            Training.SeededShuffle.Shuffle(order, new Random(seed));
+            int d = Features;
+            var (order, validationRows) = ValidationOrder(fraction, seed);
+            int n = Rows;
             float[] Gather(int from, int count)
             {
                 var result = new float[(long)count * d];
@@ -40,6 +37,21 @@ namespace Microsoft.ML.Generative.Data
                 return result;
             }
             return (Gather(validationRows, n - validationRows), n - validationRows, Gather(0, validationRows), validationRows);
+        }
+
+        /// <summary>
+        /// The row order of <see cref="SplitForValidation"/>: a seeded permutation whose first <c>validationRows</c> rows
+        /// are held out and the rest train, for splitting other per-row data (labels) the same way.
+        /// </summary>
+        public (int[] order, int validationRows) ValidationOrder(float fraction, int seed)
+        {
+            int n = Rows;
+            int validationRows = (int)Math.Floor(n * (double)fraction);
+            if (n - validationRows < 2) validationRows = Math.Max(0, n - 2);
+            var order = new int[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            Training.SeededShuffle.Shuffle(order, new Random(seed));
+            return (order, validationRows);
         }
 
         /// <summary>

@@ -12,6 +12,8 @@ using Microsoft.ML.Runtime;
     "Real NVP for images", RealNvpImageModelSerializer.LoaderSignatureName)]
 [assembly: LoadableClass(typeof(CharRnnTransformer), typeof(ModelLoader<CharRnnTransformer>), null, typeof(SignatureLoadModel),
     "Character-level RNN language model", CharRnnModelSerializer.LoaderSignatureName)]
+[assembly: LoadableClass(typeof(PixelRnnTransformer), typeof(ModelLoader<PixelRnnTransformer>), null, typeof(SignatureLoadModel),
+    "Pixel RNN (gated PixelCNN, Row LSTM) for images", PixelRnnModelSerializer.LoaderSignatureName)]
 
 namespace Microsoft.ML.Generative.MLNetInternals
 {

@@ -17,6 +17,21 @@ namespace Microsoft.ML.Generative.NativeKernels
         long DilationHeight, long DilationWidth, long Groups, bool Bias,
         ScalarType DType, ConvolutionPass Pass, int Threads)
     {
+        /// <summary>
+        /// The shape of a stride-1, unpadded, undilated, ungrouped convolution of <paramref name="input"/> with
+        /// <paramref name="weight"/> [O, C, kh, kw] now (a masked convolution passes its masked weight and pads the input itself).
+        /// </summary>
+        public static ConvolutionShape Of(Tensor weight, bool bias, Tensor input)
+        {
+            if (input.ndim != 4) throw new ArgumentException($"Expected an input [batch, channels, height, width], got [{string.Join(", ", input.shape)}].", nameof(input));
+            var w = weight.shape;
+            bool autograd = is_grad_enabled() && (input.requires_grad || weight.requires_grad);
+            var pass = !autograd ? ConvolutionPass.Inference
+                : input.requires_grad ? ConvolutionPass.Training : ConvolutionPass.TrainingWithoutInputGradient;
+            return new ConvolutionShape(input.shape[0], input.shape[1], input.shape[2], input.shape[3],
+                w[0], w[2], w[3], 1, 1, 0, 0, 1, 1, 1, bias, input.dtype, pass, get_num_threads());
+        }
+
         /// <summary>The shape of <paramref name="conv"/> applied to <paramref name="input"/> now (autograd state and thread count included).</summary>
         public static ConvolutionShape Of(Conv2d conv, Tensor input)
         {

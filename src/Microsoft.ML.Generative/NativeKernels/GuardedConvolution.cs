@@ -27,18 +27,36 @@ namespace Microsoft.ML.Generative.NativeKernels
                 return conv.call(input);
 
             var shape = ConvolutionShape.Of(conv, input);
-            switch (ConvolutionCheck.Choose(shape))
+            return ConvolutionCheck.Choose(shape) == ConvolutionPath.Native
+                ? conv.call(input)
+                : Fallback(input, conv.weight, conv.bias, shape, log);
+        }
+
+        /// <summary>
+        /// The stride-1, unpadded convolution of <paramref name="input"/> with <paramref name="weight"/> [O, C, kh, kw] and
+        /// <paramref name="bias"/> (or null), by a path whose check passed: for weights that are computed rather than held
+        /// by a <c>Conv2d</c> (a masked convolution's weight times its mask).
+        /// </summary>
+        public static Tensor Forward(Tensor input, Tensor weight, Tensor bias, KernelFallbackLog log)
+        {
+            if (input.device_type != TorchSharp.DeviceType.CPU || input.dtype != ScalarType.Float32)
+                return nn.functional.conv2d(input, weight, bias);
+            var shape = ConvolutionShape.Of(weight, bias is not null, input);
+            return ConvolutionCheck.Choose(shape) == ConvolutionPath.Native
+                ? ConvolutionCheck.ConvolveNatively(input, weight, bias, shape)
+                : Fallback(input, weight, bias, shape, log);
+        }
+
+        private static Tensor Fallback(Tensor input, Tensor weight, Tensor bias, ConvolutionShape shape, KernelFallbackLog log)
+        {
+            if (ConvolutionCheck.Choose(shape) == ConvolutionPath.Im2col)
             {
-                case ConvolutionPath.Native:
-                    return conv.call(input);
-                case ConvolutionPath.Im2col:
-                    log.Record(new KernelFallback(ConvolutionCheck.Native.Kernel, shape.ToString(), Im2colDescription));
-                    return ConvolutionCheck.ConvolveByIm2col(input, conv.weight, conv.bias, shape);
-                default:
-                    log.Record(new KernelFallback(ConvolutionCheck.Native.Kernel, shape.ToString(), Float64Description));
-                    return ConvolutionCheck.ConvolveNatively(input.to(ScalarType.Float64), conv.weight.to(ScalarType.Float64),
-                        conv.bias?.to(ScalarType.Float64), shape).to(input.dtype);
+                log.Record(new KernelFallback(ConvolutionCheck.Native.Kernel, shape.ToString(), Im2colDescription));
+                return ConvolutionCheck.ConvolveByIm2col(input, weight, bias, shape);
             }
+            log.Record(new KernelFallback(ConvolutionCheck.Native.Kernel, shape.ToString(), Float64Description));
+            return ConvolutionCheck.ConvolveNatively(input.to(ScalarType.Float64), weight.to(ScalarType.Float64),
+                bias?.to(ScalarType.Float64), shape).to(input.dtype);
         }
     }
 }

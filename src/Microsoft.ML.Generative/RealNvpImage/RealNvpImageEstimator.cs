@@ -78,9 +78,11 @@ namespace Microsoft.ML.Generative
             int validationRows, Device device, IChannel ch)
         {
             bool useValidation = validationRows >= 2;
-            var reference = useValidation
-                ? TypicalityReference.Measure(network, validation, validationRows, _options.ScoringBatchSize, device)
-                : TypicalityReference.Measure(network, train, trainRows, _options.ScoringBatchSize, device);
+            var a = network.Architecture;
+            // Scored as the transformer scores: one forward pass at the bin centres.
+            Tensor LogLikelihood(Tensor x, Tensor _) => network.Encode(x + 0.5f).logLikelihood;
+            var reference = TypicalityReference.Measure(LogLikelihood, useValidation ? validation : train, null, useValidation ? validationRows : trainRows,
+                a.Channels, a.Height, a.Width, _options.ScoringBatchSize, device);
             if (reference is null)
                 ch.WarningInvariant($"Fewer than 2 reference images have a finite likelihood; the model has no TypicalityScore column.");
             else

@@ -194,30 +194,7 @@ namespace Microsoft.ML.Generative
         /// <param name="columns">Images per grid row. Default null: about the square root of the count.</param>
         /// <param name="pixelSize">Each pixel is drawn as a pixelSize x pixelSize square. Default 1.</param>
         public void SaveImageGrid(IDataView images, string path, int? columns = null, int pixelSize = 1)
-        {
-            if (pixelSize < 1 || pixelSize > 64) throw new ArgumentOutOfRangeException(nameof(pixelSize), pixelSize, "pixelSize must be between 1 and 64.");
-            if (images is null) throw new ArgumentNullException(nameof(images));
-            if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
-            if (columns is int c && c < 1) throw new ArgumentOutOfRangeException(nameof(columns), columns, "columns must be >= 1.");
-            var (column, _) = VectorColumn.Check(images.Schema, FeatureColumnName, Model.Dimensions);
-            var list = new List<float[]>();
-            var buffer = default(VBuffer<float>);
-            using (var cursor = images.GetRowCursor(new[] { column }))
-            {
-                var getter = cursor.GetGetter<VBuffer<float>>(column);
-                while (cursor.MoveNext())
-                {
-                    getter(ref buffer);
-                    var row = new float[Model.Dimensions];
-                    VectorColumn.CopyChecked(buffer, row, FeatureColumnName, cursor.Position);
-                    list.Add(row);
-                }
-            }
-            int perRow = columns ?? (int)Math.Ceiling(Math.Sqrt(Math.Max(1, list.Count)));
-            var (grid, width, height, channels) = ImageGrid.Compose(list, Channels, Height, Width, PixelLevels, perRow, pixelSize);
-            if (channels == 1) PngFile.WriteGray(path, width, height, grid);
-            else PngFile.WriteRgb(path, width, height, grid);
-        }
+            => ImageGridFile.Save(images, FeatureColumnName, Channels, Height, Width, PixelLevels, path, columns, pixelSize);
 
         static IModelSerializer ILoadableTransformer<RealNvpImageTransformer>.Serializer => RealNvpImageModelSerializer.Instance;
 

@@ -1,13 +1,12 @@
 using System;
-using Microsoft.ML.Generative.Flows.Image;
 using Microsoft.ML.Generative.Numerics;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Generative
 {
     /// <summary>
-    /// What in-distribution images score: the mean and standard deviation of the bin-centre bits/dim over reference
-    /// images (Fit's validation images). A flow can give out-of-distribution images a <i>higher</i> likelihood than its
+    /// What in-distribution images score: the mean and standard deviation of the bits/dim the model gives reference
+    /// images (Fit's validation images), as its transformer scores them. A likelihood model can give out-of-distribution images a <i>higher</i> likelihood than its
     /// own data (Nalisnick et al. 2019), so "unusual" is better read as "far from the typical bits/dim, on either side":
     /// the typicality test of Nalisnick, Matsukawa, Teh and Lakshminarayanan (2019), applied to one image at a time.
     /// </summary>
@@ -33,13 +32,14 @@ namespace Microsoft.ML.Generative
 
         /// <summary>
         /// The reference of <paramref name="rows"/> images (row-major model-level pixels, [rows, C*H*W]) scored like the
-        /// transformer scores them: one forward pass at the bin centres, in batches. Null when fewer than 2 images have a
-        /// finite score.
+        /// transformer scores them, in batches: <paramref name="logLikelihood"/> maps a batch [n, C, H, W] on
+        /// <paramref name="device"/> to log p(x) per image [n]. Null when fewer than 2 images have a finite score.
         /// </summary>
-        public static TypicalityReference Measure(RealNvpImageNetwork network, float[] images, int rows, int batchSize, Device device)
+        /// <param name="labels">Class ids per image for a class-conditional model (passed to <paramref name="logLikelihood"/> per batch), or null.</param>
+        public static TypicalityReference Measure(Func<Tensor, Tensor, Tensor> logLikelihood, float[] images, long[] labels, int rows,
+            int channels, int height, int width, int batchSize, Device device)
         {
-            var a = network.Architecture;
-            int d = network.Dimensions;
+            int d = channels * height * width;
             double bitsPerNat = BitsPerDimension.PerNat(d);
             double sum = 0, sumOfSquares = 0;
             int count = 0;
@@ -48,9 +48,10 @@ namespace Microsoft.ML.Generative
             {
                 using var scope = NewDisposeScope();
                 int n = Math.Min(batchSize, rows - start);
-                var x = tensor(images.AsSpan(start * d, n * d).ToArray(), new long[] { n, a.Channels, a.Height, a.Width }).to(device);
-                var logLikelihood = network.Encode(x + 0.5f).logLikelihood.cpu().to(ScalarType.Float64).data<double>().ToArray();
-                foreach (double l in logLikelihood)
+                var x = tensor(images.AsSpan(start * d, n * d).ToArray(), new long[] { n, channels, height, width }).to(device);
+                var batchLabels = labels is null ? null : tensor(labels.AsSpan(start, n).ToArray()).to(device);
+                var values = logLikelihood(x, batchLabels).cpu().to(ScalarType.Float64).data<double>().ToArray();
+                foreach (double l in values)
                 {
                     if (!double.IsFinite(l)) continue;
                     double bits = -l * bitsPerNat;
