@@ -8,6 +8,8 @@ namespace Microsoft.ML.Generative.Benchmarks.Text;
 /// A plain character LSTM or GRU written directly on TorchSharp, independent of the library (the baseline the
 /// library's CharRnn is compared with): token embedding, a multi-layer LSTM or GRU (batch first, dropout between
 /// layers), dropout, and a linear head to the vocabulary's logits. TorchSharp's default initialisations (PyTorch's).
+/// Unlike the library's <c>CharRnnNetwork</c>, no dropout on the embeddings (docs/BENCHMARKS.md, section 6, says what
+/// that difference does and does not explain).
 /// </summary>
 internal sealed class PlainCharRnn : nn.Module
 {
