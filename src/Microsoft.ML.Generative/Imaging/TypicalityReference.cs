@@ -6,8 +6,9 @@ namespace Microsoft.ML.Generative
 {
     /// <summary>
     /// What in-distribution images score: the mean and standard deviation of the bits/dim the model gives reference
-    /// images (Fit's validation images), as its transformer scores them. A likelihood model can give out-of-distribution images a <i>higher</i> likelihood than its
-    /// own data (Nalisnick et al. 2019), so "unusual" is better read as "far from the typical bits/dim, on either side":
+    /// images (Fit's validation images), as its transformer scores them. A likelihood model can give out-of-distribution
+    /// images a <i>higher</i> likelihood than its own data (Nalisnick et al. 2019), so "unusual" is better read as "far
+    /// from the typical bits/dim, on either side":
     /// the typicality test of Nalisnick, Matsukawa, Teh and Lakshminarayanan (2019), applied to one image at a time.
     /// </summary>
     internal sealed class TypicalityReference
@@ -35,7 +36,15 @@ namespace Microsoft.ML.Generative
         /// transformer scores them, in batches: <paramref name="logLikelihood"/> maps a batch [n, C, H, W] on
         /// <paramref name="device"/> to log p(x) per image [n]. Null when fewer than 2 images have a finite score.
         /// </summary>
+        /// <param name="logLikelihood">log p(x) per image [n] of a batch of images [n, C, H, W] and their labels (or null).</param>
+        /// <param name="images">The reference images, row-major [rows, C*H*W], in model levels.</param>
         /// <param name="labels">Class ids per image for a class-conditional model (passed to <paramref name="logLikelihood"/> per batch), or null.</param>
+        /// <param name="rows">Number of reference images.</param>
+        /// <param name="channels">Channels per image.</param>
+        /// <param name="height">Image height.</param>
+        /// <param name="width">Image width.</param>
+        /// <param name="batchSize">Images per call of <paramref name="logLikelihood"/>.</param>
+        /// <param name="device">Where the model lives.</param>
         public static TypicalityReference Measure(Func<Tensor, Tensor, Tensor> logLikelihood, float[] images, long[] labels, int rows,
             int channels, int height, int width, int batchSize, Device device)
         {

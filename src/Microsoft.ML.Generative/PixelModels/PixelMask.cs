@@ -37,6 +37,14 @@ namespace Microsoft.ML.Generative.PixelModels
         /// A mask [outChannels, inChannels, kh, kw] with the centre at (<paramref name="centerRow"/>,
         /// <paramref name="centerColumn"/>): ones before it in raster order, zeros after, and the colour rule at it.
         /// </summary>
+        /// <param name="outChannels">Output channels of the convolution.</param>
+        /// <param name="inChannels">Input channels of the convolution.</param>
+        /// <param name="kernelHeight">Kernel rows.</param>
+        /// <param name="kernelWidth">Kernel columns.</param>
+        /// <param name="centerRow">Kernel row of the output pixel.</param>
+        /// <param name="centerColumn">Kernel column of the output pixel.</param>
+        /// <param name="type">Mask A (first layer) or B (later layers).</param>
+        /// <param name="groups">Colour groups: the image's channels.</param>
         /// <param name="outUnits">Output channels repeat their grouping every this many channels (n for n, 2n or 4n outputs).</param>
         /// <param name="inUnits">Input channels repeat their grouping every this many channels.</param>
         public static Tensor Raster(int outChannels, int inChannels, int kernelHeight, int kernelWidth, int centerRow, int centerColumn,

@@ -12,7 +12,7 @@ namespace Microsoft.ML.Generative.PixelModels
     /// Sampling is sequential: C x H x W draws, each needing the logits given everything drawn before. The reuse path
     /// (<see cref="PixelNetwork.ReadRows"/>) computes one row per draw from what the rows above left behind; the naive
     /// path recomputes the whole image per draw. Both read the same conditionals; the naive one is kept for the speed
-    /// comparison and for tests. Draws use <paramref name="generator"/> only, so the same seed gives the same images.
+    /// comparison and for tests. Draws use the given generator only, so the same seed gives the same images.
     /// </remarks>
     internal static class PixelSampler
     {
