@@ -116,10 +116,24 @@ public sealed class TextPrediction
     public float[] Embedding { get; set; }
 }
 
-/// <summary>Scores images with a saved image Real NVP pipeline (input column "Pixels", size read from the file).</summary>
+/// <summary>Scores images with a saved image pipeline (input column "Pixels", size read from the file).</summary>
 public static class ImageHost
 {
+    /// <summary>An image Real NVP pipeline.</summary>
     public static int Run(string modelPath, string inputPath, string outputPath)
+        => Run<ImagePrediction>(modelPath, inputPath, outputPath, (w, p) =>
+        {
+            w.Write(p.Score);
+            w.Write(p.LogLikelihood);
+            w.Write(p.BitsPerDimension);
+            foreach (var v in p.Latent) w.Write(v);
+            w.Write(p.ComplexityScore);
+            w.Write(p.TypicalityScore);
+        });
+
+    /// <summary>Every row via Transform, then every row via PredictionEngine, each written by <paramref name="write"/>.</summary>
+    public static int Run<TPrediction>(string modelPath, string inputPath, string outputPath, Action<BinaryWriter, TPrediction> write)
+        where TPrediction : class, new()
     {
         var ml = new MLContext(seed: 0);
         var model = ml.Model.Load(modelPath, out _);
@@ -130,22 +144,12 @@ public static class ImageHost
         definition["Pixels"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, rows[0].Pixels.Length);
         var data = ml.Data.LoadFromEnumerable(rows, definition);
         using var w = new BinaryWriter(File.Create(outputPath));
-        foreach (var p in ml.Data.CreateEnumerable<ImagePrediction>(model.Transform(data), reuseRowObject: false))
-            Write(w, p);
-        var engine = ml.Model.CreatePredictionEngine<ImageRow, ImagePrediction>(model, inputSchemaDefinition: definition);
+        foreach (var p in ml.Data.CreateEnumerable<TPrediction>(model.Transform(data), reuseRowObject: false))
+            write(w, p);
+        var engine = ml.Model.CreatePredictionEngine<ImageRow, TPrediction>(model, inputSchemaDefinition: definition);
         foreach (var row in rows)
-            Write(w, engine.Predict(row));
+            write(w, engine.Predict(row));
         return 0;
-    }
-
-    private static void Write(BinaryWriter w, ImagePrediction p)
-    {
-        w.Write(p.Score);
-        w.Write(p.LogLikelihood);
-        w.Write(p.BitsPerDimension);
-        foreach (var v in p.Latent) w.Write(v);
-        w.Write(p.ComplexityScore);
-        w.Write(p.TypicalityScore);
     }
 }
 
@@ -170,32 +174,14 @@ public sealed class ImagePrediction
 public static class PixelRnnHost
 {
     public static int Run(string modelPath, string inputPath, string outputPath)
-    {
-        var ml = new MLContext(seed: 0);
-        var model = ml.Model.Load(modelPath, out _);
-        var rows = File.ReadAllLines(inputPath)
-            .Select(l => new ImageRow { Pixels = l.Split(' ').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() })
-            .ToList();
-        var definition = Microsoft.ML.Data.SchemaDefinition.Create(typeof(ImageRow));
-        definition["Pixels"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, rows[0].Pixels.Length);
-        var data = ml.Data.LoadFromEnumerable(rows, definition);
-        using var w = new BinaryWriter(File.Create(outputPath));
-        foreach (var p in ml.Data.CreateEnumerable<PixelRnnPrediction>(model.Transform(data), reuseRowObject: false))
-            Write(w, p);
-        var engine = ml.Model.CreatePredictionEngine<ImageRow, PixelRnnPrediction>(model, inputSchemaDefinition: definition);
-        foreach (var row in rows)
-            Write(w, engine.Predict(row));
-        return 0;
-    }
-
-    private static void Write(BinaryWriter w, PixelRnnPrediction p)
-    {
-        w.Write(p.Score);
-        w.Write(p.LogLikelihood);
-        w.Write(p.BitsPerDimension);
-        w.Write(p.ComplexityScore);
-        w.Write(p.TypicalityScore);
-    }
+        => ImageHost.Run<PixelRnnPrediction>(modelPath, inputPath, outputPath, (w, p) =>
+        {
+            w.Write(p.Score);
+            w.Write(p.LogLikelihood);
+            w.Write(p.BitsPerDimension);
+            w.Write(p.ComplexityScore);
+            w.Write(p.TypicalityScore);
+        });
 }
 
 /// <summary>The Pixel RNN outputs read back.</summary>

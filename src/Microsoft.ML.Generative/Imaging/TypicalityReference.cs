@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using Microsoft.ML.Generative.Numerics;
 using static TorchSharp.torch;
 
@@ -25,6 +26,27 @@ namespace Microsoft.ML.Generative
         public double MeanBitsPerDimension { get; }
         public double StandardDeviation { get; }
         public int Count { get; }
+
+        /// <summary>Writes an optional reference: a presence flag, then mean, spread and count (read with <see cref="ReadOptional"/>).</summary>
+        public static void WriteOptional(BinaryWriter writer, TypicalityReference reference)
+        {
+            writer.Write(reference is not null);
+            if (reference is null) return;
+            writer.Write(reference.MeanBitsPerDimension);
+            writer.Write(reference.StandardDeviation);
+            writer.Write(reference.Count);
+        }
+
+        /// <summary>Reads what <see cref="WriteOptional"/> wrote; <paramref name="model"/> names the model in the error for invalid values.</summary>
+        public static TypicalityReference ReadOptional(BinaryReader reader, string model)
+        {
+            if (!reader.ReadBoolean()) return null;
+            double mean = reader.ReadDouble(), spread = reader.ReadDouble();
+            int count = reader.ReadInt32();
+            if (!double.IsFinite(mean) || !(spread > 0) || !double.IsFinite(spread) || count < 2)
+                throw new InvalidDataException($"The {model} model has an invalid typicality reference.");
+            return new TypicalityReference(mean, spread, count);
+        }
 
         /// <summary>|bits/dim - mean| in standard deviations; +infinity for an image of zero likelihood.</summary>
         public float Score(float bitsPerDimension)

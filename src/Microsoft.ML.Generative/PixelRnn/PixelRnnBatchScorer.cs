@@ -27,7 +27,7 @@ namespace Microsoft.ML.Generative
         private readonly double _bitsPerNat;
         private readonly int _dimensions;
         private VBuffer<float> _buffer;
-        private InputComplexity _complexity;             // created when ComplexityScore is first read
+        private readonly ImageOutOfDistributionScores _outOfDistribution;
 
         public PixelRnnBatchScorer(PixelRnnModel model, DataViewRow inputRow, IReadOnlyList<DataViewSchema.Column> inputColumns, int capacity)
             : base(capacity)
@@ -44,6 +44,7 @@ namespace Microsoft.ML.Generative
             _inputs = new float[(long)capacity * _dimensions];
             _logLikelihood = new float[capacity];
             _bitsPerNat = BitsPerDimension.PerNat(_dimensions);
+            _outOfDistribution = new ImageOutOfDistributionScores(_dimensions, model.Pixels.ModelLevels, model.Typicality);
         }
 
         protected override void ReadInput(int slot, long rowPosition)
@@ -78,12 +79,10 @@ namespace Microsoft.ML.Generative
                     return (ValueGetter<float>)((ref float v) =>
                     {
                         int s = slot();
-                        _complexity ??= new InputComplexity(_dimensions, _model.Pixels.ModelLevels);
-                        v = (float)(BitsPerDimensionAt(s) - _complexity.BitsPerDimension(_inputs.AsSpan(s * _dimensions, _dimensions)));
+                        v = _outOfDistribution.Complexity(BitsPerDimensionAt(s), _inputs.AsSpan(s * _dimensions, _dimensions));
                     });
                 case TypicalityScoreIndex:
-                    if (_model.Typicality is not { } typicality) throw new InvalidOperationException("This model has no typicality reference.");
-                    return (ValueGetter<float>)((ref float v) => v = typicality.Score((float)BitsPerDimensionAt(slot())));
+                    return (ValueGetter<float>)((ref float v) => v = _outOfDistribution.Typicality(BitsPerDimensionAt(slot())));
                 default:
                     throw new ArgumentOutOfRangeException(nameof(outputIndex));
             }

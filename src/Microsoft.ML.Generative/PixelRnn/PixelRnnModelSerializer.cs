@@ -43,13 +43,7 @@ namespace Microsoft.ML.Generative
             w.Write(model.ScoringBatchSize);
             TrainingSummarySerializer.Write(w, model.TrainingSummary);
             WriteNetwork(w, model.Network);
-            w.Write(model.Typicality is not null);
-            if (model.Typicality is { } t)
-            {
-                w.Write(t.MeanBitsPerDimension);
-                w.Write(t.StandardDeviation);
-                w.Write(t.Count);
-            }
+            TypicalityReference.WriteOptional(w, model.Typicality);
         }
 
         protected override PixelRnnModel Read(BinaryReader r, int version)
@@ -86,15 +80,7 @@ namespace Microsoft.ML.Generative
             var network = ReadNetwork(r, () => PixelRnnEstimator.Create(architecture));
             try
             {
-                TypicalityReference typicality = null;
-                if (r.ReadBoolean())
-                {
-                    double mean = r.ReadDouble(), spread = r.ReadDouble();
-                    int count = r.ReadInt32();
-                    if (!double.IsFinite(mean) || !(spread > 0) || !double.IsFinite(spread) || count < 2)
-                        throw new InvalidDataException("The Pixel RNN model has an invalid typicality reference.");
-                    typicality = new TypicalityReference(mean, spread, count);
-                }
+                var typicality = TypicalityReference.ReadOptional(r, "Pixel RNN");
                 return new PixelRnnModel(network, column, labelColumn, labelIsKey, inputLevels, Math.Max(1, scoringBatchSize), summary, CPU, typicality);
             }
             catch

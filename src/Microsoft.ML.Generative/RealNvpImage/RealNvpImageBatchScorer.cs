@@ -18,13 +18,14 @@ namespace Microsoft.ML.Generative
 
         private readonly RealNvpImageModel _model;
         private readonly double _bitsPerNat;
-        private InputComplexity _complexity; // created when ComplexityScore is first read
+        private readonly ImageOutOfDistributionScores _outOfDistribution;
 
         public RealNvpImageBatchScorer(RealNvpImageModel model, DataViewRow inputRow, DataViewSchema.Column inputColumn, bool latentActive, int capacity)
             : base(inputRow, inputColumn, model.Dimensions, latentActive, capacity)
         {
             _model = model;
             _bitsPerNat = BitsPerDimension.PerNat(Dimensions);
+            _outOfDistribution = new ImageOutOfDistributionScores(Dimensions, model.Pixels.ModelLevels, model.Typicality);
         }
 
         protected override long[] RowShape => new long[] { _model.Architecture.Channels, _model.Architecture.Height, _model.Architecture.Width };
@@ -45,12 +46,10 @@ namespace Microsoft.ML.Generative
                     return (ValueGetter<float>)((ref float v) =>
                     {
                         int s = slot();
-                        _complexity ??= new InputComplexity(Dimensions, _model.Pixels.ModelLevels);
-                        v = (float)(BitsPerDimensionAt(s) - _complexity.BitsPerDimension(Inputs.AsSpan(s * Dimensions, Dimensions)));
+                        v = _outOfDistribution.Complexity(BitsPerDimensionAt(s), Inputs.AsSpan(s * Dimensions, Dimensions));
                     });
                 case TypicalityScoreIndex:
-                    if (_model.Typicality is not { } typicality) throw new InvalidOperationException("This model has no typicality reference.");
-                    return (ValueGetter<float>)((ref float v) => v = typicality.Score((float)BitsPerDimensionAt(slot())));
+                    return (ValueGetter<float>)((ref float v) => v = _outOfDistribution.Typicality(BitsPerDimensionAt(slot())));
                 default:
                     throw new ArgumentOutOfRangeException(nameof(outputIndex));
             }

@@ -33,19 +33,9 @@ namespace Microsoft.ML.Generative
         private protected override RealNvpImageTransformer FitCore(IDataView input, FitContext context)
         {
             var o = _options;
-            int d = Dimensions;
-            var (_, declaredSize) = VectorColumn.Check(input.Schema, o.FeatureColumnName);
-            if (declaredSize != 0 && declaredSize != d)
-                throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{o.FeatureColumnName}' has {declaredSize} values per row; expected {d} = {o.Channels} x {o.Height} x {o.Width} (Channels x Height x Width).");
             var ch = context.Channel;
-            var data = FeatureMatrix.Read(input, o.FeatureColumnName, context.ThrowIfCanceled);
-            if (data.Features != d)
-                throw new InvalidOperationException($"Column '{o.FeatureColumnName}', row 0: the vector has {data.Features} values; expected {d} = {o.Channels} x {o.Height} x {o.Width} (Channels x Height x Width).");
-            if (data.Rows < 2)
-                throw new InvalidOperationException($"The training data has {data.Rows} image in column '{o.FeatureColumnName}'; expected at least 2.");
-            var pixels = new PixelLevels(o.PixelLevels, o.ModelLevels);
-            for (int r = 0; r < data.Rows; r++)
-                pixels.CheckAndConvert(data.Values.AsSpan(r * d, d), o.FeatureColumnName, r);
+            var data = ImageColumn.ReadTraining(input, o.FeatureColumnName, o.Channels, o.Height, o.Width, new PixelLevels(o.PixelLevels, o.ModelLevels),
+                context.ThrowIfCanceled);
 
             var (train, trainRows, validation, validationRows) = data.SplitForValidation(o.ValidationFraction, context.Seed);
             ch.InfoInvariant($"Image Real NVP: {data.Rows} images of {o.Channels}x{o.Height}x{o.Width}, {o.ModelLevels} levels; {trainRows} for training, {validationRows} held out for validation.");

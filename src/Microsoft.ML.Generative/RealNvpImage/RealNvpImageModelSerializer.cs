@@ -45,13 +45,7 @@ namespace Microsoft.ML.Generative
             w.Write(model.ScoringBatchSize);
             TrainingSummarySerializer.Write(w, model.TrainingSummary);
             WriteNetwork(w, model.Network);
-            w.Write(model.Typicality is not null);
-            if (model.Typicality is { } t)
-            {
-                w.Write(t.MeanBitsPerDimension);
-                w.Write(t.StandardDeviation);
-                w.Write(t.Count);
-            }
+            TypicalityReference.WriteOptional(w, model.Typicality);
         }
 
         protected override RealNvpImageModel Read(BinaryReader r, int version)
@@ -82,15 +76,7 @@ namespace Microsoft.ML.Generative
             var network = ReadNetwork(r, () => new RealNvpImageNetwork(architecture, modelLevels, alpha));
             try
             {
-                TypicalityReference typicality = null;
-                if (version >= 2 && r.ReadBoolean())
-                {
-                    double mean = r.ReadDouble(), spread = r.ReadDouble();
-                    int count = r.ReadInt32();
-                    if (!double.IsFinite(mean) || !(spread > 0) || !double.IsFinite(spread) || count < 2)
-                        throw new InvalidDataException("The image Real NVP model has an invalid typicality reference.");
-                    typicality = new TypicalityReference(mean, spread, count);
-                }
+                var typicality = version >= 2 ? TypicalityReference.ReadOptional(r, "image Real NVP") : null;
                 return new RealNvpImageModel(network, column, inputLevels, Math.Max(1, scoringBatchSize), summary, CPU, typicality);
             }
             catch
