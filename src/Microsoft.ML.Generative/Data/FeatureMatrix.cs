@@ -26,9 +26,14 @@ namespace Microsoft.ML.Generative.Data
         /// </summary>
         public (float[] train, int trainRows, float[] validation, int validationRows) SplitForValidation(float fraction, int seed)
         {
-            int d = Features;
             var (order, validationRows) = ValidationOrder(fraction, seed);
-            int n = Rows;
+            return Split(order, validationRows);
+        }
+
+        /// <summary>The split of <see cref="ValidationOrder"/>'s result: its first <paramref name="validationRows"/> rows held out, the rest for training.</summary>
+        public (float[] train, int trainRows, float[] validation, int validationRows) Split(int[] order, int validationRows)
+        {
+            int d = Features, n = Rows;
             float[] Gather(int from, int count)
             {
                 var result = new float[(long)count * d];

@@ -56,7 +56,7 @@ namespace Microsoft.ML.Generative
             }
 
             var (order, validationRows) = data.ValidationOrder(o.ValidationFraction, context.Seed);
-            var (train, trainRows, validation, _) = data.SplitForValidation(o.ValidationFraction, context.Seed);
+            var (train, trainRows, validation, _) = data.Split(order, validationRows);
             long[] trainLabels = labels is null ? null : order.Skip(validationRows).Select(i => labels[i]).ToArray();
             long[] validationLabels = labels is null ? null : order.Take(validationRows).Select(i => labels[i]).ToArray();
             ch.InfoInvariant($"Pixel RNN ({o.Architecture}): {data.Rows} images of {o.Channels}x{o.Height}x{o.Width}, {o.ModelLevels} levels{(classes > 0 ? FormattableString.Invariant($", {classes} classes") : "")}; {trainRows} for training, {validationRows} held out for validation.");
