@@ -60,8 +60,9 @@ internal static class Program
 
           image-digits  8x8 digits (17 levels), seeded 80/20 splits: test bits/dim of the image Real NVP, a per-pixel
                     categorical model and the vector Real NVP on dequantized pixels.
-                      --seeds 3 --first-seed 0 --methods categorical,image,vector
-                      --image "Name=Value;..." RealNvpImageOptions to change; --vector "Name=Value;..." RealNvpOptions
+                      --seeds 3 --first-seed 0 --methods categorical,image,vector (add gated,rowlstm for the Pixel RNNs)
+                      --image "Name=Value;..." RealNvpImageOptions to change; --vector "Name=Value;..." RealNvpOptions;
+                      --pixel "Name=Value;..." PixelRnnOptions
           image-fashion Fashion-MNIST, the issue's plain hand-written loop and Fit side by side: per budget a fresh run
                     of each (cosine over its own budget), best epoch chosen on the same held-out training images, test
                     bits/dim (first --test-images, uniform dequantization); for Fit also MNIST scored by the same model
@@ -76,12 +77,27 @@ internal static class Program
           image-ood     MNIST vs Fashion-MNIST out-of-distribution ROC-AUC of a saved Fashion-MNIST model: likelihood,
                     typicality, input complexity (DEFLATE) and a likelihood ratio to a per-pixel background model.
                       --model file.zip --test-images 2000 --reference-images 2000
-          image-mnist   MNIST t10k split 8,000 / 2,000: one Fit per time budget, test bits/dim against a per-pixel
-                    categorical model, sample grids.
+          image-mnist   MNIST t10k split 8,000 / 2,000: one Fit per time budget (and model), test bits/dim against a
+                    per-pixel categorical model, sample grids.
                       --minutes 10 --seed 0 --samples-out dir --image "Name=Value;..."
+                      --models realnvp,gated,rowlstm (default realnvp) --pixel "Name=Value;..." PixelRnnOptions
           image-speed   images/s of the image flow's Fit vs a hand-written loop over the same network (alternating
                     rounds), GFLOP/s of its convolutions vs a measured matmul peak. Fashion-MNIST images.
                       --images 4096 --rounds 3 --epochs 1 --image "Name=Value;..."
+          pixel-fashion Fashion-MNIST, the image Real NVP (its recipe) and the Pixel RNNs side by side: per budget a fresh
+                    Fit of each model, one after another (order rotating per budget); test bits/dim (Pixel RNNs exact,
+                    the flow dequantized) beside independent pixels, -ln p(bottom half | top half), MNIST OOD ROC-AUC
+                    (Score, ComplexityScore, TypicalityScore), PNGs of samples, completions and samples per class.
+                      --budgets 10,20,30,60     minutes (default 10)
+                      --models realnvp,gated,rowlstm,gated-conditional,rowlstm-conditional (default the first three)
+                      --train-images 0 (all) --test-images 2000 --validation-fraction 0.02 --seed 0
+                      --image / --gated / --rowlstm "Name=Value;..."  option changes per model
+                      --completion-budgets 10,60 (default every budget) --samples-out dir --model-out dir
+          pixel-speed   Pixel RNN speed: Fit's training images/s vs a hand-written loop over the same network
+                    (alternating rounds), GFLOP/s vs a measured matmul peak; time to draw --samples images 28x28,
+                    naive sampler vs rows reused.
+                      --models gated,rowlstm --images 2048 --rounds 3 --epochs 1 --samples 64 --naive-samples 64
+                      --pixel "Name=Value;..." --training-only --sampling-only
 
         common options: --data <dir> (shared data folder; default ../shared/data beside the repository root),
                         --threads N (TorchSharp intra-op threads; default: libtorch's choice)
@@ -119,6 +135,8 @@ internal static class Program
                 case "image-speed": Images.ImageSpeedBenchmark.Run(commandLine); return 0;
                 case "image-ood": Images.ImageOodBenchmark.Run(commandLine); return 0;
                 case "image-mnist": Images.MnistBenchmark.Run(commandLine); return 0;
+                case "pixel-fashion": PixelImages.PixelFashionBenchmark.Run(commandLine); return 0;
+                case "pixel-speed": PixelImages.PixelSpeedBenchmark.Run(commandLine); return 0;
                 case "image-plain":
                     Console.Error.WriteLine("image-plain is now part of image-fashion: image-fashion --budgets 10,20 runs the plain loop and Fit per budget (--methods plain for the plain loop alone).");
                     return 2;

@@ -4,12 +4,14 @@ using System.IO.Compression;
 using System.Text;
 using Microsoft.ML.Data;
 using Microsoft.ML.Generative.Benchmarks.Infrastructure;
+using Microsoft.ML.Generative.Benchmarks.PixelImages;
 
 namespace Microsoft.ML.Generative.Benchmarks.Images;
 
 /// <summary>
 /// scikit-learn's 8x8 digits (1,797 images, 17 grey levels 0..16): test bits/dim of the image Real NVP against a
-/// per-pixel independent categorical model and the vector Real NVP (#2), on the same seeded 80/20 splits.
+/// per-pixel independent categorical model and the vector Real NVP (#2), on the same seeded 80/20 splits; with
+/// <c>--methods ...,gated,rowlstm</c> also the Pixel RNNs (library defaults, exact discrete bits/dim).
 /// </summary>
 /// <remarks>
 /// All three are measured as -log2 of a probability (or of a density over [0, 17)^64 with unit bins) per pixel:
@@ -29,6 +31,7 @@ internal static class DigitsBenchmark
         int seeds = commandLine.Int("seeds", 3), firstSeed = commandLine.Int("first-seed", 0);
         string imageOverrides = commandLine.String("image") ?? "";
         string vectorOverrides = commandLine.String("vector") ?? "";
+        var pixelSettings = OptionOverrides.Parse<PixelRnnOptions>(commandLine.String("pixel"));
         string[] include = (commandLine.String("methods") ?? "categorical,image,vector").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         RunEnvironment.ApplyThreads(commandLine);
         commandLine.ThrowOnUnknownOptions();
@@ -70,6 +73,11 @@ internal static class DigitsBenchmark
                 var clock = Stopwatch.StartNew();
                 Record("vector", VectorFlowBits(train, testDequantized, vectorSettings, seed), clock.Elapsed.TotalSeconds);
             }
+            foreach (var pixel in new[] { ImageModelChoice.Gated, ImageModelChoice.RowLstm }.Where(m => include.Contains(m.Name)))
+            {
+                var clock = Stopwatch.StartNew();
+                Record(pixel.Name, PixelRnnBits(pixel, train, test, pixelSettings, seed), clock.Elapsed.TotalSeconds);
+            }
         }
 
         var table = new MarkdownTable("method", "test bits/dim (mean ± std)", "per seed", "seconds per fit");
@@ -78,6 +86,8 @@ internal static class DigitsBenchmark
             ["categorical"] = "per-pixel independent categorical (add-one)",
             ["image"] = "image Real NVP (ours)" + (imageSettings.Count > 0 ? ", " + OptionOverrides.Describe(imageSettings) : ""),
             ["vector"] = "vector Real NVP (#2), dequantized" + (vectorSettings.Count > 0 ? ", " + OptionOverrides.Describe(vectorSettings) : ""),
+            ["gated"] = "gated PixelCNN (ours), exact" + (pixelSettings.Count > 0 ? ", " + OptionOverrides.Describe(pixelSettings) : ""),
+            ["rowlstm"] = "Row LSTM (ours), exact" + (pixelSettings.Count > 0 ? ", " + OptionOverrides.Describe(pixelSettings) : ""),
         };
         foreach (var (method, list) in results)
         {
@@ -122,6 +132,16 @@ internal static class DigitsBenchmark
         using var model = ml.Generative().RealNvpImage(options).Fit(ml.Data.LoadFromEnumerable(train.Select(x => new PixelRow { Pixels = x })));
         Console.Error.WriteLine($"  image flow: {model.TrainingSummary.History.Count} epochs, best {model.TrainingSummary.BestEpoch} ({model.TrainingSummary.BestLoss:F4} bits/dim on held-out training images)");
         return model.EvaluateBitsPerDimension(ml.Data.LoadFromEnumerable(test.Select(x => new PixelRow { Pixels = x })), seed: 1000 + seed);
+    }
+
+    /// <summary>A Pixel RNN with the library's defaults (early stopping on its own 10% validation split): exact test bits/dim.</summary>
+    private static double PixelRnnBits(ImageModelChoice model, List<float[]> train, List<float[]> test, IReadOnlyList<(System.Reflection.PropertyInfo, object)> overrides, int seed)
+    {
+        var ml = new MLContext(seed: seed);
+        var options = PixelRnnRecipe.Options(model, Side, Side, Levels, null, seed, null, overrides);
+        using var pixels = ml.Generative().PixelRnn(options).Fit(ImageRows.Load(ml, train));
+        Console.Error.WriteLine($"  {model.Display}: {pixels.TrainingSummary.History.Count} epochs, best {pixels.TrainingSummary.BestEpoch} ({pixels.TrainingSummary.BestLoss:F4} bits/dim on held-out training images)");
+        return -pixels.Transform(ImageRows.Load(ml, test)).GetColumn<float>(PixelRnnTransformer.LogLikelihoodColumnName).Average(v => (double)v) / (Pixels * Math.Log(2));
     }
 
     private static double VectorFlowBits(List<float[]> train, List<float[]> testDequantized, IReadOnlyList<(System.Reflection.PropertyInfo, object)> overrides, int seed)

@@ -10,11 +10,13 @@ namespace Microsoft.ML.Generative.Benchmarks.Images;
 /// epoch on the same held-out training images as Fit. The benchmark checks this after every Fit (see
 /// <c>FashionMnistBenchmark</c>), so a change of the library's rule shows up instead of silently splitting differently;</item>
 /// <item><see cref="Test"/>: the first <c>--test-images</c> of the 10,000 test images, the reported figure;</item>
-/// <item><see cref="Mnist"/>: as many MNIST test images, for the out-of-distribution check.</item>
+/// <item><see cref="Mnist"/>: as many MNIST test images, for the out-of-distribution check;</item>
+/// <item><see cref="PoolLabels"/> and <see cref="TestLabels"/>: the class ids (0..9) of the pool and test images, for
+/// class-conditional models.</item>
 /// </list>
 /// </summary>
 internal sealed record FashionMnist(IReadOnlyList<float[]> Pool, IReadOnlyList<float[]> Train, IReadOnlyList<float[]> Validation,
-    IReadOnlyList<float[]> Test, IReadOnlyList<float[]> Mnist, float ValidationFraction, int Seed)
+    IReadOnlyList<float[]> Test, IReadOnlyList<float[]> Mnist, float ValidationFraction, int Seed, IReadOnlyList<int> PoolLabels, IReadOnlyList<int> TestLabels)
 {
     public const int Side = 28;
 
@@ -26,6 +28,8 @@ internal sealed record FashionMnist(IReadOnlyList<float[]> Pool, IReadOnlyList<f
         var (pool, _, _) = IdxImages.Read(Path.Combine(fashion, "train-images-idx3-ubyte.gz"), trainImages);
         var (test, _, _) = IdxImages.Read(Path.Combine(fashion, "t10k-images-idx3-ubyte.gz"), testImages);
         var (mnist, _, _) = IdxImages.Read(Path.Combine(dataDirectory, "images", "mnist-t10k", "t10k-images-idx3-ubyte.gz"), testImages);
+        var poolLabels = IdxLabels.Read(Path.Combine(fashion, "train-labels-idx1-ubyte.gz"), trainImages);
+        var testLabels = IdxLabels.Read(Path.Combine(fashion, "t10k-labels-idx1-ubyte.gz"), testImages);
 
         // The same arithmetic as Fit: the float fraction widened to double (0.02f x 60,000 floors to 1,199), at least 2 kept.
         int n = pool.Count;
@@ -40,7 +44,7 @@ internal sealed record FashionMnist(IReadOnlyList<float[]> Pool, IReadOnlyList<f
         }
         var validation = order.Take(held).Select(i => pool[i]).ToList();
         var train = order.Skip(held).Select(i => pool[i]).ToList();
-        return new FashionMnist(pool, train, validation, test, mnist, validationFraction, seed);
+        return new FashionMnist(pool, train, validation, test, mnist, validationFraction, seed, poolLabels, testLabels);
     }
 
     /// <summary>One sentence for reports.</summary>

@@ -17,9 +17,6 @@ namespace Microsoft.ML.Generative.Benchmarks.Images;
 /// </summary>
 internal static class FashionMnistBenchmark
 {
-    /// <summary>The documented recipe (docs/BENCHMARKS.md, section 10): the defaults with this learning rate.</summary>
-    private const float RecipeLearningRate = 0.002f;
-
     private static readonly string[] KnownMethods = { "plain", "fit" };
 
     private sealed class PixelRow
@@ -57,12 +54,7 @@ internal static class FashionMnistBenchmark
         IDataView Load(IEnumerable<float[]> images) => ml.Data.LoadFromEnumerable(images.Select(x => new PixelRow { Pixels = x }));
         RealNvpImageOptions FitOptions(double minutes)
         {
-            var options = new RealNvpImageOptions
-            {
-                Channels = 1, Height = FashionMnist.Side, Width = FashionMnist.Side, LearningRate = RecipeLearningRate,
-                Seed = seed, MaxEpochs = 1000, EarlyStoppingPatience = 0, MaxTrainingTime = TimeSpan.FromMinutes(minutes),
-                ValidationFraction = validationFraction,
-            };
+            var options = FashionRealNvpRecipe.Options(minutes, seed, validationFraction);
             OptionOverrides.Apply(options, fitOverrides);
             return options;
         }
@@ -137,7 +129,7 @@ internal static class FashionMnistBenchmark
         if (plainDescription is not null)
             sb.AppendLine($"- Plain loop (hand-written TorchSharp, `PlainImageTraining` on `PlainImageRealNvp`, the issue's network: 3 checkerboard couplings, squeeze, 3 channel-wise, half factored out, 4 checkerboard; conditioners of 32 maps with one hidden convolution; tanh-bounded scale; logit alpha 0.05; no batch norm): Adam, {(plainOptions.CosineSchedule ? "cosine decay to 0 over the wall-clock budget (validation included, as Fit's MaxTrainingTime)" : "a constant learning rate")}, validation after every epoch and when the budget ends, the best weights kept; {plainDescription}.");
         if (fitDescription is not null)
-            sb.AppendLine($"- Fit (`ml.Generative().RealNvpImage(options)`, the documented recipe: defaults with LearningRate {RecipeLearningRate.ToString(CultureInfo.InvariantCulture)}{(fitOverrides.Count > 0 ? $"; **changed: {OptionOverrides.Describe(fitOverrides)}**" : "")}): {fitDescription}.");
+            sb.AppendLine($"- Fit (`ml.Generative().RealNvpImage(options)`, the documented recipe: defaults with LearningRate {FashionRealNvpRecipe.LearningRate.ToString(CultureInfo.InvariantCulture)}{(fitOverrides.Count > 0 ? $"; **changed: {OptionOverrides.Describe(fitOverrides)}**" : "")}): {fitDescription}.");
         foreach (string check in splitChecks) sb.AppendLine($"- {check}");
         Console.WriteLine(sb.ToString());
     }

@@ -46,7 +46,7 @@ internal static class ImageSpeedBenchmark
             ConditionerBatchNorm = options.ConditionerBatchNorm, Normalization = options.Normalization,
         };
         double trainingFlopsPerImage = 3 * ForwardConvolutionFlops(architecture);
-        double peak = MatmulPeakGflops();
+        double peak = MatmulPeak.Gflops();
 
         var table = new MarkdownTable("round", "ours images/s", "raw images/s", "ours / raw", "ours GFLOP/s", "raw GFLOP/s");
         var ratios = new List<double>();
@@ -128,17 +128,5 @@ internal static class ImageSpeedBenchmark
         }
         total += 4 * Conditioner(c + 1, 2 * c, height, width);
         return total;
-    }
-
-    private static double MatmulPeakGflops()
-    {
-        using var scope = NewDisposeScope();
-        var a = randn(1024, 1024);
-        var b = randn(1024, 1024);
-        for (int i = 0; i < 3; i++) a.matmul(b).sum().item<float>();
-        var clock = Stopwatch.StartNew();
-        const int repeats = 20;
-        for (int i = 0; i < repeats; i++) a.matmul(b).sum().item<float>();
-        return repeats * 2.0 * 1024 * 1024 * 1024 / clock.Elapsed.TotalSeconds / 1e9;
     }
 }

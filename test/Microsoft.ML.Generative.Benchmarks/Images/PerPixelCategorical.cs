@@ -32,6 +32,17 @@ internal sealed class PerPixelCategorical
         return total / image.Length;
     }
 
+    /// <summary>
+    /// -ln P(pixels from <paramref name="firstPixel"/> on) in nats: with independent pixels this is also their
+    /// probability given the pixels before (the image-completion comparison).
+    /// </summary>
+    public double NatsFrom(float[] image, int firstPixel)
+    {
+        double total = 0;
+        for (int p = firstPixel; p < image.Length; p++) total += _bits[p, (int)image[p]];
+        return total * Math.Log(2);
+    }
+
     /// <summary>Mean bits per pixel over <paramref name="images"/>.</summary>
     public double MeanBitsPerPixel(IEnumerable<float[]> images) => images.Average(BitsPerPixel);
 }
