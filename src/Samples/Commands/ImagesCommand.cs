@@ -16,21 +16,24 @@ using Samples.Text;
 namespace Samples.Commands
 {
     /// <summary>
-    /// Density modelling of images: trains a multi-scale Real NVP on an IDX or CSV image file, reports bits per dimension on
-    /// test images against an independent-pixel model and a uniform guess, saves, reloads and checks the model, then writes
-    /// PNG grids of sampled images and of latent-space interpolations between test images.
+    /// Density modelling of images: trains a multi-scale Real NVP (or, with --model pixelrnn, a Pixel RNN:
+    /// <see cref="PixelRnnImages"/>) on an IDX or CSV image file, reports bits per dimension on test images against an
+    /// independent-pixel model and a uniform guess, saves, reloads and checks the model, then writes PNG grids of sampled
+    /// images and of latent-space interpolations between test images.
     /// </summary>
     internal static class ImagesCommand
     {
         public const string Name = "images";
-        public const string Description = "Train a Real NVP flow on an IDX or CSV image file, report bits/dim, draw and interpolate images";
+        public const string Description = "Train a Real NVP flow or a Pixel RNN on an IDX or CSV image file, report bits/dim, draw, interpolate or complete images";
 
+        /// <summary>The score column both image models add: -log p(x) in nats.</summary>
+        private const string ScoreColumnName = "Score";
         /// <summary>Test images the save/reload check scores with both models.</summary>
         private const int CheckedImages = 16;
-        private const int SampleCount = 64, GridColumns = 8;
+        internal const int SampleCount = 64, GridColumns = 8;
         private const int InterpolationPairs = 4, InterpolationSteps = 8;
         /// <summary>Sampling temperatures: 0.7 as the paper and Glow show (cleaner images), 1 the model's own distribution.</summary>
-        private static readonly float[] Temperatures = { 0.7f, 1.0f };
+        internal static readonly float[] Temperatures = { 0.7f, 1.0f };
 
         public static Command Create(HelpWithNotes help)
         {
@@ -51,26 +54,35 @@ namespace Samples.Commands
             var (train, test) = LoadImages(settings);
             int levels = PixelLevels(settings, train, test);
             int modelLevels = ModelLevels(settings, levels);
-            int scales = Scales(settings, train);
             CreateOutputDirectory(settings.OutputDirectory);
             var trainView = ImageDataView.Create(ml, train.Images, train.Dimensions);
             var testView = ImageDataView.Create(ml, test.Images, test.Dimensions);
 
-            // Disposing the transformers releases the networks' native (libtorch) memory.
-            using var model = Train(ml, settings, trainView, train, levels, scales);
-            ReportBitsPerDimension(settings, model, testView, train, test, modelLevels);
-            using var loaded = SaveReloadAndCheck(ml, settings, model, trainView, test);
-            var files = WriteImages(ml, settings, loaded, test);
+            var files = settings.Model == ImageModel.PixelRnn
+                ? PixelRnnImages.Run(ml, settings, trainView, testView, train, test, levels, modelLevels)
+                : RunRealNvp(ml, settings, trainView, testView, train, test, levels, modelLevels);
 
             Console.WriteLine();
             Console.WriteLine($"Files written to {Path.GetFullPath(settings.OutputDirectory)}:");
-            files.Insert(0, (Path.Combine(settings.OutputDirectory, ImagesSettings.ModelFileName), "the fitted RealNvpImageTransformer; load it with mlContext.Model.Load"));
             var table = ResultTable.Create("file", "what");
             foreach (var (path, what) in files)
                 table.AddTextRow(path, what);
             ResultTable.Write(table);
             Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
             return ExitCodes.Success;
+        }
+
+        private static List<(string Path, string What)> RunRealNvp(MLContext ml, ImagesSettings settings, IDataView trainView, IDataView testView,
+            ImageSet train, ImageSet test, int levels, int modelLevels)
+        {
+            int scales = Scales(settings, train);
+            // Disposing the transformers releases the networks' native (libtorch) memory.
+            using var model = Train(ml, settings, trainView, train, levels, scales);
+            ReportBitsPerDimension(settings, model, testView, train, test, modelLevels);
+            using var loaded = SaveReloadAndCheck(ml, settings, model, trainView, test, m => m.Sample(8, 1f, settings.Seed));
+            var files = WriteImages(ml, settings, loaded, test);
+            files.Insert(0, (Path.Combine(settings.OutputDirectory, ImagesSettings.ModelFileName), "the fitted RealNvpImageTransformer; load it with mlContext.Model.Load"));
+            return files;
         }
 
         private static (ImageSet train, ImageSet test) LoadImages(ImagesSettings settings)
@@ -171,11 +183,11 @@ namespace Samples.Commands
                 PixelLevels = levels,
                 NumberOfBits = settings.Bits,
                 NumberOfScales = scales,
-                FeatureMaps = settings.FeatureMaps,
+                FeatureMaps = settings.FeatureMaps ?? ImagesSettings.DefaultFeatureMaps,
                 NumberOfResidualBlocks = settings.Blocks,
                 MaxEpochs = settings.Epochs,
                 MaxTrainingTime = settings.TimeBudget,
-                BatchSize = settings.BatchSize,
+                BatchSize = settings.BatchSize ?? ImagesSettings.DefaultBatchSize,
                 LearningRate = settings.LearningRate,
                 Seed = settings.Seed,
             };
@@ -203,20 +215,34 @@ namespace Samples.Commands
         private static void ReportBitsPerDimension(ImagesSettings settings, RealNvpImageTransformer model, IDataView testView, ImageSet train, ImageSet test,
             int modelLevels)
         {
-            var summary = model.TrainingSummary;
             var clock = Stopwatch.StartNew();
             double dequantized = model.EvaluateBitsPerDimension(testView, settings.Seed);
             double binCentres = model.Transform(testView).GetColumn<float>(RealNvpImageTransformer.BitsPerDimensionColumnName).Average(v => (double)v);
-            var seconds = clock.Elapsed.TotalSeconds;
-            double independent = IndependentPixelBaseline.Fit(train.Images, model.PixelLevels, modelLevels).BitsPerDimension(test.Images);
+            ReportBitsPerDimension(settings, model.TrainingSummary, train, test, model.PixelLevels, modelLevels, clock.Elapsed.TotalSeconds, dequantized, "flow",
+                ("Real NVP, dequantized (EvaluateBitsPerDimension, the figure papers report)", dequantized),
+                ("Real NVP, mean of the BitsPerDimension column (each pixel at its bin's centre)", binCentres));
+        }
+
+        /// <summary>
+        /// The bits/dim table of a trained image model, with the same references for every model (independent pixels, a
+        /// uniform guess), and what the training kept.
+        /// </summary>
+        /// <param name="reported">The model's headline figure, compared with independent pixels.</param>
+        /// <param name="kind">"flow" or "model", for the advice when it does not beat independent pixels.</param>
+        /// <param name="rows">The model's own rows: what it is and its bits/dim.</param>
+        internal static void ReportBitsPerDimension(ImagesSettings settings, TrainingSummary summary, ImageSet train, ImageSet test, int inputLevels, int modelLevels,
+            double scoringSeconds, double reported, string kind, params (string What, double Bits)[] rows)
+        {
+            double independent = IndependentPixelBaseline.Fit(train.Images, inputLevels, modelLevels).BitsPerDimension(test.Images);
             double uniform = Math.Log2(modelLevels);
 
             Console.WriteLine();
-            Console.WriteLine($"Bits per dimension on the {test.Count} test image(s) (not trained on; lower is better), scored in {seconds:F1} s:");
+            Console.WriteLine($"Bits per dimension on the {test.Count} test image(s) (not trained on; lower is better), scored in {scoringSeconds:F1} s:");
             Console.WriteLine($"  bits/dim = -log2 p(image) / {test.Dimensions} pixel values: the bits per value a compressor built on the model would need.");
-            ResultTable.Write(ResultTable.Create("model", ">bits/dim")
-                .AddTextRow("Real NVP, dequantized (EvaluateBitsPerDimension, the figure papers report)", $"{dequantized:F3}")
-                .AddTextRow("Real NVP, mean of the BitsPerDimension column (each pixel at its bin's centre)", $"{binCentres:F3}")
+            var table = ResultTable.Create("model", ">bits/dim");
+            foreach (var (what, bits) in rows)
+                table.AddTextRow(what, $"{bits:F3}");
+            ResultTable.Write(table
                 .AddTextRow("independent pixels (each position's level frequencies in training, add-one)", $"{independent:F3}")
                 .AddTextRow($"uniform guess among {modelLevels} levels (log2 {modelLevels})", $"{uniform:F3}"));
             if (summary.BestEpoch == 0 || summary.BestLoss is null)
@@ -228,25 +254,29 @@ namespace Samples.Commands
             Console.WriteLine($"  The model holds the weights of epoch {summary.BestEpoch} ({(best.ValidationLoss is null ? "training" : "validation")} loss {summary.BestLoss:F3} bits/dim); training stopped: {Reporting.StopReasonText.Describe(summary, settings.Epochs, settings.TimeBudget)}.");
             if (summary.SkippedSteps > 0)
                 Console.WriteLine($"  {summary.SkippedSteps} optimizer step(s) were skipped because their gradient was not finite.");
-            if (dequantized >= independent)
-                Console.WriteLine("  The flow does not yet beat independent pixels: it has barely started learning; give it more --minutes or --epochs.");
+            if (reported >= independent)
+                Console.WriteLine($"  The {kind} does not yet beat independent pixels: it has barely started learning; give it more --minutes or --epochs.");
         }
 
-        private static RealNvpImageTransformer SaveReloadAndCheck(MLContext ml, ImagesSettings settings, RealNvpImageTransformer model, IDataView trainView, ImageSet test)
+        /// <summary>
+        /// Saves the model as a pipeline zip, loads it back and checks that the loaded model scores the first test images
+        /// bit for bit as the original and draws the same images from the same seed. Returns the loaded model.
+        /// </summary>
+        internal static T SaveReloadAndCheck<T>(MLContext ml, ImagesSettings settings, T model, IDataView trainView, ImageSet test, Func<T, IDataView> drawEight)
+            where T : class, ITransformer
         {
             string path = Path.Combine(settings.OutputDirectory, ImagesSettings.ModelFileName);
             ml.Model.Save(model, trainView.Schema, path);
-            var loaded = (RealNvpImageTransformer)ml.Model.Load(path, out _);
+            var loaded = (T)ml.Model.Load(path, out _);
 
             var checkedView = ImageDataView.Create(ml, test.Images.Take(CheckedImages), test.Dimensions);
-            var original = model.Transform(checkedView).GetColumn<float>(RealNvpImageTransformer.ScoreColumnName).ToArray();
-            var reloaded = loaded.Transform(checkedView).GetColumn<float>(RealNvpImageTransformer.ScoreColumnName).ToArray();
+            var original = model.Transform(checkedView).GetColumn<float>(ScoreColumnName).ToArray();
+            var reloaded = loaded.Transform(checkedView).GetColumn<float>(ScoreColumnName).ToArray();
             // Bit for bit, not within a tolerance: the same weights and the same computation must give the same floats.
             bool identical = original.Length == reloaded.Length
                 && original.Zip(reloaded).All(p => BitConverter.SingleToInt32Bits(p.First) == BitConverter.SingleToInt32Bits(p.Second));
             double maxDifference = original.Zip(reloaded, (a, b) => (double)Math.Abs(a - b)).DefaultIfEmpty(0).Max();
-            bool sameImages = Pixels(model.Sample(8, 1f, settings.Seed), model.FeatureColumnName)
-                .SequenceEqual(Pixels(loaded.Sample(8, 1f, settings.Seed), loaded.FeatureColumnName));
+            bool sameImages = Pixels(drawEight(model), ImageRow.PixelsColumn).SequenceEqual(Pixels(drawEight(loaded), ImageRow.PixelsColumn));
 
             Console.WriteLine();
             Console.WriteLine($"Saved the model to {path} ({new FileInfo(path).Length / 1024.0:F0} KiB) and loaded it back:");

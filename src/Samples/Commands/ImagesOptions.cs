@@ -15,13 +15,39 @@ namespace Samples.Commands
     {
         public const string Notes =
             "The command reports bits per dimension on test images next to an independent-pixel model and a uniform guess, saves\n" +
-            "the model, reloads and checks it, and writes PNG grids of sampled images and of interpolations between test images.\n\n" +
+            "the model, reloads and checks it, and writes PNG grids of sampled images and of interpolations between test images\n" +
+            "(Real NVP) or of completions of test images whose bottom half is hidden (Pixel RNN).\n\n" +
+            "Models (--model):\n" +
+            "  realnvp   a multi-scale Real NVP flow: fast to train and to sample; bits/dim with uniform dequantization.\n" +
+            "  pixelrnn  a Pixel RNN (--architecture gated: gated PixelCNN; rowlstm: Row LSTM): each pixel value a softmax given\n" +
+            "            the ones before it; exact bits/dim of the discrete pixels, usually lower; sampling is pixel by pixel.\n" +
+            "--scales and --blocks are Real NVP options; --architecture and --layers Pixel RNN options.\n\n" +
             "Input files (gzipped or not; the name decides the format):\n" +
             "  *.csv, *.csv.gz  one image per row, pixel values as whole numbers separated by commas, in (channel, row,\n" +
             "                   column) order; a first line whose first field is not a number is a header and is skipped.\n" +
             "  anything else    an IDX image file (magic 0x00000803) as MNIST and Fashion-MNIST ship them.\n" +
             "--drop-column, --channels, --height and --width describe CSV files.\n\n" +
             "Exit codes: 0 success, 1 unusable file or data, 2 bad command line.";
+
+        private readonly Option<string> _model = new Option<string>("--model")
+        {
+            Description = "The model: realnvp (flow) or pixelrnn (autoregressive)",
+            HelpName = "name",
+            DefaultValueFactory = _ => "realnvp",
+        }.AcceptOnlyFromAmong("realnvp", "pixelrnn");
+
+        private readonly Option<string> _architecture = new Option<string>("--architecture")
+        {
+            Description = "Pixel RNN network: gated (gated PixelCNN) or rowlstm (Row LSTM)",
+            HelpName = "name",
+            DefaultValueFactory = _ => "gated",
+        }.AcceptOnlyFromAmong("gated", "rowlstm");
+
+        private readonly Option<int?> _layers = new Option<int?>("--layers")
+        {
+            Description = $"Pixel RNN layers (default {new Microsoft.ML.Generative.PixelRnnOptions().NumberOfLayers})",
+            HelpName = "n",
+        }.InRange(1, 64);
 
         private readonly Option<string> _train = new Option<string>("--train")
         {
@@ -117,11 +143,11 @@ namespace Samples.Commands
             HelpName = "n",
         }.InRange(1, 12);
 
-        private readonly Option<int> _featureMaps = new Option<int>("--feature-maps")
+        private readonly Option<int?> _featureMaps = new Option<int?>("--feature-maps")
         {
-            Description = "Channels of the couplings' convolutions, a multiple of 16",
+            Description = $"Channels of the convolutions (the couplings', or the Pixel RNN's units per layer), a multiple of 16 " +
+                          $"(default {ImagesSettings.DefaultFeatureMaps} for Real NVP, {new Microsoft.ML.Generative.PixelRnnOptions().FeatureMaps} for Pixel RNN)",
             HelpName = "n",
-            DefaultValueFactory = _ => ImagesSettings.DefaultFeatureMaps,
         }.InRange(16, 1024);
 
         private readonly Option<int> _blocks = new Option<int>("--blocks")
@@ -131,11 +157,10 @@ namespace Samples.Commands
             DefaultValueFactory = _ => ImagesSettings.DefaultBlocks,
         }.InRange(0, 32);
 
-        private readonly Option<int> _batchSize = new Option<int>("--batch-size")
+        private readonly Option<int?> _batchSize = new Option<int?>("--batch-size")
         {
-            Description = "Images per optimizer step",
+            Description = $"Images per optimizer step (default {ImagesSettings.DefaultBatchSize} for Real NVP, {new Microsoft.ML.Generative.PixelRnnOptions().BatchSize} for Pixel RNN)",
             HelpName = "n",
-            DefaultValueFactory = _ => ImagesSettings.DefaultBatchSize,
         }.InRange(2, 65536);
 
         private readonly Option<double> _learningRate = new Option<double>("--learning-rate")
@@ -176,8 +201,8 @@ namespace Samples.Commands
             });
             _featureMaps.Validators.Add(result =>
             {
-                int value = result.GetValueOrDefault<int>();
-                if (value % 16 != 0) result.AddError($"option --feature-maps expects a multiple of 16 (16, 32, 48, ...), not {value}.");
+                if (result.GetValueOrDefault<int?>() is int value && value % 16 != 0)
+                    result.AddError($"option --feature-maps expects a multiple of 16 (16, 32, 48, ...), not {value}.");
             });
         }
 
@@ -185,7 +210,7 @@ namespace Samples.Commands
         {
             foreach (var option in new Option[]
                      {
-                         _train, _test, _testFraction, _maxImages, _maxTestImages, _levels, _bits, _dropColumn, _channels, _height, _width,
+                         _model, _architecture, _layers, _train, _test, _testFraction, _maxImages, _maxTestImages, _levels, _bits, _dropColumn, _channels, _height, _width,
                          _minutes, _epochs, _scales, _featureMaps, _blocks, _batchSize, _learningRate, _seed, _threads, _output,
                      })
                 command.Options.Add(option);
@@ -195,6 +220,9 @@ namespace Samples.Commands
                 bool Given(Option option) => result.GetResult(option) is { Implicit: false };
                 if (Given(_test) && Given(_testFraction))
                     result.AddError("--test-fraction applies only without --test: with a test file nothing is held out of the training file.");
+                bool pixelRnn = result.GetValue(_model) == "pixelrnn";
+                foreach (var other in (pixelRnn ? new Option[] { _scales, _blocks } : new Option[] { _architecture, _layers }).Where(Given))
+                    result.AddError($"{other.Name} is a {(pixelRnn ? "Real NVP" : "Pixel RNN")} option; this run trains a {(pixelRnn ? "Pixel RNN" : "Real NVP")} (--model {result.GetValue(_model)}).");
                 // The layout options describe CSV rows; an IDX header gives the size itself, so there they would be ignored silently.
                 string train = result.GetValue(_train), test = result.GetValue(_test);
                 if (train is null || ImagesSettings.IsCsv(train) || (test is not null && ImagesSettings.IsCsv(test))) return;
@@ -209,6 +237,9 @@ namespace Samples.Commands
             double minutes = result.GetValue(_minutes);
             return new ImagesSettings
             {
+                Model = result.GetValue(_model) == "pixelrnn" ? ImageModel.PixelRnn : ImageModel.RealNvp,
+                Architecture = result.GetValue(_architecture) == "rowlstm" ? Microsoft.ML.Generative.PixelRnnArchitecture.RowLstm : Microsoft.ML.Generative.PixelRnnArchitecture.GatedPixelCnn,
+                Layers = result.GetValue(_layers),
                 TrainPath = result.GetValue(_train),
                 TestPath = result.GetValue(_test),
                 TestFraction = result.GetValue(_testFraction),

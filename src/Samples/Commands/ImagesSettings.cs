@@ -1,7 +1,18 @@
 using System;
+using Microsoft.ML.Generative;
 
 namespace Samples.Commands
 {
+    /// <summary>The model the "images" command trains.</summary>
+    internal enum ImageModel
+    {
+        /// <summary>The multi-scale Real NVP flow.</summary>
+        RealNvp,
+
+        /// <summary>A Pixel RNN (gated PixelCNN or Row LSTM).</summary>
+        PixelRnn,
+    }
+
     /// <summary>The options of the "images" command, checked (see <see cref="ImagesOptions"/>).</summary>
     internal sealed class ImagesSettings
     {
@@ -11,6 +22,11 @@ namespace Samples.Commands
         public const string DefaultOutput = "samples-output/images";
         public const string ModelFileName = "model.zip";
 
+        public ImageModel Model { get; init; }
+        /// <summary>Pixel RNN only: the network.</summary>
+        public PixelRnnArchitecture Architecture { get; init; }
+        /// <summary>Pixel RNN only; null: the library's default.</summary>
+        public int? Layers { get; init; }
         public string TrainPath { get; init; }
         /// <summary>Null: the last <see cref="TestFraction"/> of the training file is held out instead.</summary>
         public string TestPath { get; init; }
@@ -36,9 +52,11 @@ namespace Samples.Commands
         public int Epochs { get; init; }
         /// <summary>Null: 2, or fewer if the image size does not allow 2.</summary>
         public int? Scales { get; init; }
-        public int FeatureMaps { get; init; }
+        /// <summary>Null: the model's default (<see cref="DefaultFeatureMaps"/> for Real NVP, the library's for Pixel RNN).</summary>
+        public int? FeatureMaps { get; init; }
         public int Blocks { get; init; }
-        public int BatchSize { get; init; }
+        /// <summary>Null: the model's default (<see cref="DefaultBatchSize"/> for Real NVP, the library's for Pixel RNN).</summary>
+        public int? BatchSize { get; init; }
         public float LearningRate { get; init; }
         public int Seed { get; init; }
         /// <summary>0: libtorch's default (one thread per core).</summary>

@@ -49,6 +49,9 @@ public sealed class SamplesCommandLineTests : IDisposable
     [InlineData("text", "--file")]                                // a required option missing
     [InlineData("text --file a.txt --cell transformer", "transformer")]
     [InlineData("images --train a.csv --feature-maps 20", "--feature-maps")]
+    [InlineData("images --train a.csv --model pixelcnn", "pixelcnn")]
+    [InlineData("images --train a.csv --model pixelrnn --scales 2", "--scales")]       // a Real NVP option with a Pixel RNN
+    [InlineData("images --train a.csv --architecture rowlstm", "--architecture")]      // a Pixel RNN option with Real NVP
     [InlineData("--epochs 3 text --file a.txt", "--epochs")]      // an option of the default command before another command
     public void ABadCommandLineIsAUsageErrorThatNamesTheMistake(string commandLine, string named)
     {
