@@ -197,16 +197,29 @@ namespace Samples.Commands
             Console.WriteLine($"Training an image Real NVP ({scales} scale(s), {options.FeatureMaps} feature maps, {options.NumberOfResidualBlocks} residual block(s) per coupling; up to {options.MaxEpochs} epochs{budget});");
             Console.WriteLine("  loss = bits per dimension (-log2 p per pixel value, pixels spread over their bins by uniform noise), lower is");
             Console.WriteLine($"  better; 'valid' is measured on the {options.ValidationFraction * 100:0.#}% of the training images the library holds out to pick the best epoch.");
+            return FitWithProgress(ml, () => ml.Generative().RealNvpImage(options).Fit(trainView), settings);
+        }
+
+        /// <summary>
+        /// Runs an image model's Fit with the progress display and reports its time; the library's refusals become the
+        /// app's errors: bad images (too few, a pixel the model cannot take) a data error, an option the images do not
+        /// allow (e.g. --feature-maps not a multiple of 3 for RGB) a usage error, each with the library's explanation.
+        /// </summary>
+        internal static T FitWithProgress<T>(MLContext ml, Func<T> fit, ImagesSettings settings) where T : GenerativeTransformer
+        {
             var clock = Stopwatch.StartNew();
-            RealNvpImageTransformer model;
+            T model;
             try
             {
-                model = TrainingProgress.Run(ml, () => ml.Generative().RealNvpImage(options).Fit(trainView), settings.TimeBudget, lossDecimals: 3);
+                model = TrainingProgress.Run(ml, fit, settings.TimeBudget, lossDecimals: 3);
             }
             catch (InvalidOperationException e)
             {
-                // Too few images, or a pixel value the model cannot take: the data's problem, with the library's explanation.
                 throw new DataException(e.Message, e);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new UsageException(e.Message);
             }
             Console.WriteLine($"  Trained in {clock.Elapsed.TotalSeconds:F1} s ({model.TrainingSummary.History.Count} epochs).");
             return model;

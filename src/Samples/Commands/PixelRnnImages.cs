@@ -64,24 +64,7 @@ namespace Samples.Commands
             Console.WriteLine($"Training a Pixel RNN ({Describe(options.Architecture)}, {options.NumberOfLayers} layers of {options.FeatureMaps} units; up to {options.MaxEpochs} epochs{budget});");
             Console.WriteLine("  loss = bits per dimension (-log2 p per pixel value, each value a softmax over the levels given the values before");
             Console.WriteLine($"  it), lower is better; 'valid' is measured on the {options.ValidationFraction * 100:0.#}% of the training images the library holds out.");
-            var clock = Stopwatch.StartNew();
-            PixelRnnTransformer model;
-            try
-            {
-                model = TrainingProgress.Run(ml, () => ml.Generative().PixelRnn(options).Fit(trainView), settings.TimeBudget, lossDecimals: 3);
-            }
-            catch (InvalidOperationException e)
-            {
-                // Too few images, or a pixel value the model cannot take: the data's problem, with the library's explanation.
-                throw new DataException(e.Message, e);
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                // An option the image does not allow (e.g. --feature-maps not a multiple of 3 for RGB), with the library's explanation.
-                throw new UsageException(e.Message);
-            }
-            Console.WriteLine($"  Trained in {clock.Elapsed.TotalSeconds:F1} s ({model.TrainingSummary.History.Count} epochs).");
-            return model;
+            return ImagesCommand.FitWithProgress(ml, () => ml.Generative().PixelRnn(options).Fit(trainView), settings);
         }
 
         private static List<(string Path, string What)> WriteImages(MLContext ml, ImagesSettings settings, PixelRnnTransformer model, ImageSet test)
